@@ -1,0 +1,148 @@
+package dev.nsjunit;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import org.apiguardian.api.API;
+
+/**
+ * An immutable snapshot of the namespaces one process is in, as the inode numbers of its
+ * {@code /proc/<pid>/ns/*} files. Two processes are in the same namespace of a type exactly when those numbers
+ * are equal.
+ */
+@API(status = EXPERIMENTAL, since = "0.1.0")
+public final class Namespaces {
+
+    private final long pid;
+    private final Map<NamespaceType, Long> inodes;
+
+    private Namespaces(long pid, Map<NamespaceType, Long> inodes) {
+        this.pid = pid;
+        this.inodes = Collections.unmodifiableMap(new EnumMap<>(inodes));
+    }
+
+    /** The namespaces of the calling process. */
+    public static Namespaces current() {
+        return read(ProcessHandle.current().pid(), Paths.get("/proc/self/ns"));
+    }
+
+    /**
+     * The namespaces of process {@code pid}, read from {@code /proc/<pid>/ns}. Reading another user's process
+     * needs the same privilege as {@code ptrace(2)} in read mode.
+     *
+     * @throws UncheckedIOException if the process does not exist or its files cannot be read
+     */
+    public static Namespaces of(long pid) {
+        return read(pid, Paths.get("/proc", Long.toString(pid), "ns"));
+    }
+
+    /** A snapshot made from inodes already read elsewhere (the other side of a process boundary). */
+    @API(status = INTERNAL, since = "0.1.0")
+    public static Namespaces fromInodes(long pid, Map<NamespaceType, Long> inodes) {
+        return new Namespaces(pid, inodes);
+    }
+
+    private static Namespaces read(long pid, Path nsDirectory) {
+        Map<NamespaceType, Long> inodes = new EnumMap<>(NamespaceType.class);
+        for (NamespaceType type : NamespaceType.values()) {
+            Path file = nsDirectory.resolve(type.procName());
+            try {
+                // The link's text is "<type>:[<inode>]", the same number stat(2) gives as st_ino.
+                String target = Files.readSymbolicLink(file).toString();
+                inodes.put(type, parseInode(target, file));
+            } catch (NoSuchFileException e) {
+                if (!Files.isDirectory(nsDirectory)) {
+                    throw new UncheckedIOException("cannot read " + nsDirectory + ": no such process " + pid, e);
+                }
+                // This kernel predates the type (for example time before 5.6): nothing to record.
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage()
+                        + " (reading another user's process needs ptrace read access)", e);
+            }
+        }
+        return new Namespaces(pid, inodes);
+    }
+
+    private static long parseInode(String linkTarget, Path file) {
+        int open = linkTarget.indexOf('[');
+        int close = linkTarget.indexOf(']');
+        if (open < 0 || close < open) {
+            throw new IllegalStateException("unexpected link text '" + linkTarget + "' of " + file
+                    + "; expected '<type>:[<inode>]'");
+        }
+        return Long.parseLong(linkTarget.substring(open + 1, close));
+    }
+
+    /** The process this snapshot was taken of, as the process that took it numbered it. */
+    public long pid() {
+        return pid;
+    }
+
+    /** The types this kernel has, in declaration order. */
+    public Set<NamespaceType> types() {
+        return inodes.isEmpty() ? EnumSet.noneOf(NamespaceType.class) : EnumSet.copyOf(inodes.keySet());
+    }
+
+    /**
+     * The inode of the namespace of {@code type}.
+     *
+     * @throws NoSuchElementException if this kernel has no namespaces of that type
+     */
+    public long inode(NamespaceType type) {
+        Long inode = inodes.get(Objects.requireNonNull(type, "type"));
+        if (inode == null) {
+            throw new NoSuchElementException("no " + type + " namespace in this snapshot: the kernel predates it ("
+                    + type.cloneFlagName() + " came with Linux " + type.sinceKernel() + ")");
+        }
+        return inode;
+    }
+
+    /** The types in which this process and {@code other} are in different namespaces. */
+    public Set<NamespaceType> differingTypes(Namespaces other) {
+        Objects.requireNonNull(other, "other");
+        Set<NamespaceType> differing = EnumSet.noneOf(NamespaceType.class);
+        for (Map.Entry<NamespaceType, Long> entry : inodes.entrySet()) {
+            Long theirs = other.inodes.get(entry.getKey());
+            if (theirs != null && !theirs.equals(entry.getValue())) {
+                differing.add(entry.getKey());
+            }
+        }
+        return differing;
+    }
+
+    /** All inodes by type, unmodifiable. */
+    public Map<NamespaceType, Long> inodes() {
+        return inodes;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Namespaces && ((Namespaces) o).pid == pid && ((Namespaces) o).inodes.equals(inodes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(pid, inodes);
+    }
+
+    /** A table, one line per type: {@code "uts     4026531838"}. */
+    @Override
+    public String toString() {
+        StringBuilder table = new StringBuilder("namespaces of pid ").append(pid).append('\n');
+        inodes.forEach((type, inode) -> table.append(String.format("  %-7s %d%n", type, inode)));
+        return table.toString();
+    }
+}

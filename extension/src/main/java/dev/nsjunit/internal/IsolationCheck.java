@@ -1,0 +1,82 @@
+package dev.nsjunit.internal;
+
+import dev.nsjunit.NamespaceType;
+import dev.nsjunit.Namespaces;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The proof of isolation: the child must be in a new namespace of every requested type and in the parent's
+ * namespace of every other type, judged by {@code /proc/<pid>/ns} inodes (equal inode, same namespace). Run twice,
+ * by the child from inside and by the parent from outside, before any user code runs.
+ */
+public final class IsolationCheck {
+
+    private IsolationCheck() {
+    }
+
+    /** One type whose inodes contradict the request. */
+    public record Mismatch(NamespaceType type, boolean requested, long parentInode, long childInode) {
+    }
+
+    public static List<Mismatch> mismatches(Namespaces parent, Namespaces child, Set<NamespaceType> requested) {
+        List<Mismatch> mismatches = new ArrayList<>();
+        for (NamespaceType type : NamespaceType.values()) {
+            boolean wanted = requested.contains(type);
+            if (!parent.types().contains(type) || !child.types().contains(type)) {
+                if (wanted) {
+                    mismatches.add(new Mismatch(type, true, inodeOrZero(parent, type), inodeOrZero(child, type)));
+                }
+                continue; // A kernel without the type cannot put anyone in different ones.
+            }
+            boolean differs = parent.inode(type) != child.inode(type);
+            if (differs != wanted) {
+                mismatches.add(new Mismatch(type, wanted, parent.inode(type), child.inode(type)));
+            }
+        }
+        return mismatches;
+    }
+
+    private static long inodeOrZero(Namespaces namespaces, NamespaceType type) {
+        return namespaces.types().contains(type) ? namespaces.inode(type) : 0;
+    }
+
+    /**
+     * The parent's and the child's inodes side by side, one line per type: what was expected (a new namespace,
+     * or the parent's), both inodes, and whether they agree with it.
+     */
+    public static String table(Namespaces parent, Namespaces child, Set<NamespaceType> requested) {
+        List<Mismatch> mismatches = mismatches(parent, child, requested);
+        StringBuilder table = new StringBuilder(String.format("%-7s %-9s %-13s %-13s %s%n",
+                "type", "expected", "parent inode", "child inode", "verdict"));
+        for (NamespaceType type : NamespaceType.values()) {
+            boolean bad = mismatches.stream().anyMatch(m -> m.type() == type);
+            table.append(String.format("%-7s %-9s %-13s %-13s %s%n", type,
+                    requested.contains(type) ? "new" : "shared", inodeText(parent, type), inodeText(child, type),
+                    bad ? "MISMATCH" : "ok"));
+        }
+        return table.toString();
+    }
+
+    private static String inodeText(Namespaces namespaces, NamespaceType type) {
+        return namespaces.types().contains(type) ? Long.toString(namespaces.inode(type)) : "-";
+    }
+
+    /** Why a check failed: each mismatching type, both inodes, what was expected, and the table. */
+    public static String failure(String checkedBy, Namespaces parent, Namespaces child,
+            Set<NamespaceType> requested) {
+        StringBuilder message = new StringBuilder("namespace isolation check by " + checkedBy
+                + " failed; no user code was run:\n");
+        for (Mismatch m : mismatches(parent, child, requested)) {
+            message.append(String.format("  %s: %s, but parent inode %d and child inode %d %s%n", m.type(),
+                    m.requested() ? "a new namespace was requested" : "the parent's namespace was expected",
+                    m.parentInode(), m.childInode(), m.requested() ? "are the same" : "differ"));
+            if (m.type() == NamespaceType.TIME && m.requested()) {
+                message.append("    (execve moves a process into a new time namespace only since Linux 6.2; this is ")
+                        .append(System.getProperty("os.version")).append(")\n");
+            }
+        }
+        return message.append(table(parent, child, requested)).toString();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.nsjunit.internal.child;
+
+import dev.nsjunit.Namespaces;
+import dev.nsjunit.internal.IsolationCheck;
+import dev.nsjunit.internal.libc.Fd;
+import dev.nsjunit.internal.wire.Channel;
+import dev.nsjunit.internal.wire.Message;
+import dev.nsjunit.internal.wire.Message.Finished;
+import dev.nsjunit.internal.wire.Message.Ready;
+import dev.nsjunit.internal.wire.Message.Refused;
+import dev.nsjunit.internal.wire.Message.RunTest;
+import dev.nsjunit.internal.wire.Message.Status;
+import dev.nsjunit.internal.wire.ThrowableData;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The child JVM's main class: checks from inside that it is isolated as requested, sets up its namespaces, waits
+ * for the parent's check from outside, runs its one test and reports the outcome over the channel on fd 3.
+ */
+public final class ChildBooter {
+
+    /** The channel's descriptor, arranged by the parent's clone chain. */
+    static final int CHANNEL_FD = 3;
+
+    private ChildBooter() {
+    }
+
+    public static void main(String[] args) {
+        Channel channel = new Channel(new Fd(CHANNEL_FD));
+        try {
+            RunTest run = (RunTest) channel.receive();
+            if (prepare(channel, run) && channel.receive() instanceof Message.Go) {
+                ParentWatch.start(channel);
+                run.systemProperties().forEach(System::setProperty);
+                Finished outcome = runGuarded(channel, run);
+                channel.send(outcome);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("nsjunit child JVM: cannot talk to the parent: " + e);
+            System.exit(70);
+        }
+        // exit rather than halt: shutdown hooks (a coverage agent's dump, say) must run.
+        System.exit(0);
+    }
+
+    /** The inside check, then the setup; true if the test may run. */
+    private static boolean prepare(Channel channel, RunTest run) throws IOException {
+        // Checked before the setup steps too: sethostname or mount in a namespace that clone silently failed to
+        // create would change the host.
+        Namespaces self = Namespaces.current();
+        if (!IsolationCheck.mismatches(run.parent(), self, run.types()).isEmpty()) {
+            channel.send(new Refused(IsolationCheck.failure("the child JVM from inside (/proc/self/ns)",
+                    run.parent(), self, run.types())));
+            return false;
+        }
+        List<String> steps;
+        try {
+            steps = new NamespaceSetup(run.types(), run.hostname()).apply();
+        } catch (SetupFailure e) {
+            channel.send(new Refused(e.getMessage()));
+            return false;
+        }
+        channel.send(new Ready(self, steps));
+        return true;
+    }
+
+    private static Finished runGuarded(Channel channel, RunTest run) {
+        try {
+            return new SingleTestRunner(channel).run(run.uniqueId(), run.configuration());
+        } catch (Throwable t) {
+            return new Finished(Status.FAILED, ThrowableData.of(t));
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.nsjunit.internal.child;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
+
+import dev.nsjunit.internal.wire.Channel;
+import dev.nsjunit.internal.wire.Message;
+import dev.nsjunit.internal.wire.Message.Finished;
+import dev.nsjunit.internal.wire.Message.Status;
+import dev.nsjunit.internal.wire.ThrowableData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.launcher.EngineFilter;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+/**
+ * Runs exactly one test, selected by unique ID, through the JUnit Platform Launcher, so that the whole Jupiter
+ * lifecycle and the user's other extensions run here as they would in the parent.
+ */
+final class SingleTestRunner {
+
+    /** Tells the extension, in the child, to let the test run instead of sending it to another child. */
+    static final String IN_CHILD_KEY = "nsjunit.internal.child";
+
+    private static final String JUPITER_ENGINE_SEGMENT = "[engine:junit-jupiter]";
+
+    private final Channel channel;
+
+    SingleTestRunner(Channel channel) {
+        this.channel = channel;
+    }
+
+    Finished run(String uniqueId, Map<String, String> parentConfiguration) {
+        String jupiterId = jupiterUniqueId(uniqueId);
+        Map<String, String> configuration = new HashMap<>(parentConfiguration);
+        configuration.put(IN_CHILD_KEY, "true");
+        // One test, one thread: the parent already decides what runs concurrently.
+        configuration.put("junit.jupiter.execution.parallel.enabled", "false");
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectUniqueId(jupiterId))
+                .filters(EngineFilter.includeEngines("junit-jupiter"))
+                .configurationParameters(configuration)
+                .build();
+        Launcher launcher = LauncherFactory.create();
+        OutcomeListener listener = new OutcomeListener(jupiterId);
+        launcher.execute(request, listener);
+        return listener.outcome();
+    }
+
+    /**
+     * Under a suite the unique ID carries the suite engine's segments before Jupiter's; the child selects from
+     * Jupiter's on, which names the same test.
+     */
+    static String jupiterUniqueId(String uniqueId) {
+        int jupiter = uniqueId.lastIndexOf(JUPITER_ENGINE_SEGMENT);
+        return jupiter <= 0 ? uniqueId : uniqueId.substring(jupiter);
+    }
+
+    private final class OutcomeListener implements TestExecutionListener {
+
+        private final String targetId;
+        private Finished outcome;
+        private Finished firstContainerFailure;
+
+        OutcomeListener(String targetId) {
+            this.targetId = targetId;
+        }
+
+        @Override
+        public void reportingEntryPublished(TestIdentifier identifier, ReportEntry entry) {
+            if (identifier.getUniqueId().equals(targetId)) {
+                try {
+                    channel.send(new Message.ReportEntry(entry.getKeyValuePairs()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+
+        @Override
+        public void executionSkipped(TestIdentifier identifier, String reason) {
+            if (identifier.getUniqueId().equals(targetId) || targetId.startsWith(identifier.getUniqueId())) {
+                recordFirst(new Finished(Status.ABORTED, ThrowableData.of(
+                        new org.opentest4j.TestAbortedException("skipped in the child JVM: " + reason))));
+            }
+        }
+
+        @Override
+        public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
+            Finished finished = toFinished(result);
+            if (identifier.getUniqueId().equals(targetId)) {
+                outcome = finished;
+            } else if (finished.status() != Status.SUCCESSFUL && targetId.startsWith(identifier.getUniqueId())
+                    && firstContainerFailure == null) {
+                // A failed @BeforeAll, class constructor or the like: the test itself never started.
+                firstContainerFailure = finished;
+            }
+        }
+
+        private void recordFirst(Finished finished) {
+            if (outcome == null) {
+                outcome = finished;
+            }
+        }
+
+        Finished outcome() {
+            if (outcome != null && (outcome.status() != Status.SUCCESSFUL || firstContainerFailure == null)) {
+                return outcome;
+            }
+            if (firstContainerFailure != null) {
+                return firstContainerFailure;
+            }
+            return new Finished(Status.FAILED, ThrowableData.of(new IllegalStateException("the child JVM found no "
+                    + "test with unique ID " + targetId + "; the child's classpath or the test's arguments differ "
+                    + "from the parent's")));
+        }
+
+        private Finished toFinished(TestExecutionResult result) {
+            ThrowableData throwable = result.getThrowable().map(ThrowableData::of).orElse(null);
+            switch (result.getStatus()) {
+                case SUCCESSFUL:
+                    return new Finished(Status.SUCCESSFUL, null);
+                case ABORTED:
+                    return new Finished(Status.ABORTED, throwable);
+                default:
+                    return new Finished(Status.FAILED, throwable);
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.nsjunit.internal.parent;
+
+import dev.nsjunit.internal.child.ChildBooter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of a child JVM: this JVM's {@code java} binary and classpath (under Surefire, the manifest-only
+ * booter jar, whose manifest lists the real classpath), the options of this JVM that a test may rely on, and
+ * lean defaults for a JVM that runs one test.
+ */
+final class ChildJvmCommand {
+
+    /** A short-lived JVM that runs one test gains nothing from C2 or a parallel collector. */
+    private static final List<String> LEAN_DEFAULTS = List.of(
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
+
+    private ChildJvmCommand() {
+    }
+
+    static List<String> build(Settings settings) {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LEAN_DEFAULTS);
+        command.addAll(inheritedOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        command.addAll(settings.childJvmArgs());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ChildBooter.class.getName());
+        return command;
+    }
+
+    /**
+     * The options of this JVM that change what a test sees: system properties, agents (a coverage agent must see
+     * the code run in the child), assertions, heap and module options. A debugger agent is left out: its port is
+     * this JVM's.
+     */
+    static List<String> inheritedOptions(List<String> inputArguments) {
+        List<String> inherited = new ArrayList<>();
+        for (String option : inputArguments) {
+            boolean debugger = option.startsWith("-agentlib:jdwp") || option.startsWith("-Xrunjdwp");
+            if (!debugger && (option.startsWith("-D") || option.startsWith("-javaagent:")
+                    || option.startsWith("-agentpath:") || option.startsWith("-agentlib:")
+                    || option.startsWith("-ea") || option.startsWith("-enableassertions")
+                    || option.startsWith("-da") || option.startsWith("-disableassertions")
+                    || option.startsWith("-Xmx") || option.startsWith("-Xms") || option.startsWith("-Xss")
+                    || option.startsWith("--add-") || option.equals("--enable-preview")
+                    || option.startsWith("--enable-native-access"))) {
+                inherited.add(option);
+            }
+        }
+        return inherited;
+    }
+}

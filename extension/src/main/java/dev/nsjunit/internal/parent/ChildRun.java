@@ -1,0 +1,166 @@
+package dev.nsjunit.internal.parent;
+
+import dev.nsjunit.Namespaces;
+import dev.nsjunit.internal.IsolationCheck;
+import dev.nsjunit.internal.spawn.ChildExit;
+import dev.nsjunit.internal.spawn.ChildProcess;
+import dev.nsjunit.internal.spawn.SpawnException;
+import dev.nsjunit.internal.spawn.Spawner;
+import dev.nsjunit.internal.wire.Channel;
+import dev.nsjunit.internal.wire.Message;
+import dev.nsjunit.internal.wire.Message.Finished;
+import dev.nsjunit.internal.wire.Message.Go;
+import dev.nsjunit.internal.wire.Message.Ready;
+import dev.nsjunit.internal.wire.Message.Refused;
+import dev.nsjunit.internal.wire.Message.ReportEntry;
+import dev.nsjunit.internal.wire.Message.RunTest;
+import dev.nsjunit.internal.wire.Message.Stop;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One test's trip through a child JVM, from the parent's side: spawn it, hold the conversation of
+ * {@link Message}, check its namespaces from outside, forward its output, and end with its outcome or with how it
+ * died. Whatever happens, the child and everything it started are gone when {@link #run} returns.
+ */
+final class ChildRun {
+
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(10);
+    private static final long PUMP_DRAIN_MILLIS = 5_000;
+    private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "nsjunit-child-timeouts");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final ExtensionContext context;
+    private final NamespaceRequest request;
+    private final Settings settings;
+
+    ChildRun(ExtensionContext context, NamespaceRequest request, Settings settings) {
+        this.context = context;
+        this.request = request;
+        this.settings = settings;
+    }
+
+    /** Runs the test in a child and returns its outcome; throws if the child could not deliver one. */
+    Finished run() {
+        Namespaces parent = Namespaces.current();
+        ChildProcess child;
+        try {
+            child = Spawner.spawn(request.types(), ChildJvmCommand.build(settings), System.getenv());
+        } catch (SpawnException e) {
+            throw new ChildJvmException("cannot start the child JVM for " + context.getDisplayName() + " ("
+                    + request.declaredOn() + "): " + e.getMessage());
+        }
+        OutputPump out = new OutputPump("nsjunit-stdout-" + child.pid(), child.stdout(), System.out);
+        OutputPump err = new OutputPump("nsjunit-stderr-" + child.pid(), child.stderr(), System.err);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> timeout = TIMEOUTS.schedule(() -> {
+            timedOut.set(true);
+            child.killTree();
+        }, settings.childTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        Finished finished = null;
+        RuntimeException failure = null;
+        try {
+            finished = converse(new Channel(child.channel()), child, parent);
+        } catch (InterruptedIOException e) {
+            child.killTree();
+            Thread.currentThread().interrupt();
+            failure = new ChildJvmException("interrupted while the child JVM (pid " + child.pid() + ") ran "
+                    + context.getDisplayName() + " (a @Timeout, most likely); killed its process tree", e);
+        } catch (IOException e) {
+            failure = null; // EOF: the child died before a whole outcome; its exit status says how, below.
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            timeout.cancel(false);
+        }
+        ChildExit exit = child.awaitExit(EXIT_GRACE);
+        drain(out, err);
+        child.close();
+        if (failure != null) {
+            throw failure;
+        }
+        if (finished == null) {
+            throw died(child.pid(), exit, timedOut.get(), err.lastLines());
+        }
+        return finished;
+    }
+
+    private Finished converse(Channel channel, ChildProcess child, Namespaces parent) throws IOException {
+        channel.send(new RunTest(context.getUniqueId(), request.types(), request.hostname(), parent,
+                Map.of(), Map.of()));
+        Message reply = channel.receive();
+        if (reply instanceof Refused refused) {
+            throw new IsolationFailedException(refused.reason());
+        }
+        Ready ready = (Ready) reply;
+        Namespaces outside = Namespaces.of(child.pid());
+        if (!IsolationCheck.mismatches(parent, outside, request.types()).isEmpty()) {
+            String failure = IsolationCheck.failure("the parent JVM from outside (/proc/" + child.pid() + "/ns)",
+                    parent, outside, request.types());
+            channel.send(new Stop(failure));
+            throw new IsolationFailedException(failure);
+        }
+        publishIsolation(parent, ready, outside);
+        channel.send(new Go());
+        while (true) {
+            Message message = channel.receive();
+            if (message instanceof ReportEntry entry) {
+                context.publishReportEntry(entry.keyValuePairs());
+            } else if (message instanceof Finished finished) {
+                return finished;
+            }
+        }
+    }
+
+    private void publishIsolation(Namespaces parent, Ready ready, Namespaces outside) {
+        String table = IsolationCheck.table(parent, outside, request.types());
+        Map<String, String> entry = new LinkedHashMap<>();
+        entry.put("nsjunit.namespaces", "\n" + table);
+        entry.put("nsjunit.check.inside", "passed: the child JVM saw from /proc/self/ns new " + request.types()
+                + " namespaces and the parent's for every other type");
+        entry.put("nsjunit.check.outside", "passed: the parent JVM saw the same from /proc/" + outside.pid() + "/ns");
+        entry.put("nsjunit.setup", ready.setupSteps().isEmpty() ? "nothing to set up"
+                : String.join("; ", ready.setupSteps()));
+        context.publishReportEntry(entry);
+        if (settings.printIsolation()) {
+            System.out.print("[nsjunit] " + context.getDisplayName() + " (" + request.declaredOn() + ") ran in "
+                    + "child pid " + outside.pid() + "; inside and outside checks passed\n" + table);
+            System.out.flush();
+        }
+    }
+
+    private static void drain(OutputPump out, OutputPump err) {
+        try {
+            out.join(PUMP_DRAIN_MILLIS);
+            err.join(PUMP_DRAIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private ChildJvmException died(int pid, ChildExit exit, boolean timedOut, List<String> stderr) {
+        StringBuilder message = new StringBuilder("the child JVM (pid " + pid + ") running "
+                + context.getDisplayName() + " " + exit.describe() + " before reporting an outcome");
+        if (timedOut) {
+            message.append(", because it ran longer than ").append(Settings.CHILD_TIMEOUT).append(" = ")
+                    .append(settings.childTimeout()).append("; raise that limit if the test needs longer");
+        }
+        if (!stderr.isEmpty()) {
+            message.append("\nlast lines of its stderr:\n  ").append(String.join("\n  ", stderr));
+        }
+        return new ChildJvmException(message.toString());
+    }
+}

@@ -1,0 +1,98 @@
+package dev.nsjunit.internal.spawn;
+
+import dev.nsjunit.NamespaceType;
+import dev.nsjunit.internal.libc.Errno;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Words a failed namespace call: what was called, the errno name, the likely cause on this machine and what the
+ * user can do, the way bubblewrap maps errnos to advice. Pure, so that causes this machine cannot produce
+ * (AppArmor, Debian's sysctl) are tested too.
+ */
+final class SpawnFailureAdvice {
+
+    private SpawnFailureAdvice() {
+    }
+
+    static String forClone(int errno, Set<NamespaceType> types, HostFacts facts) {
+        String call = "clone(" + flagNames(types) + ") failed: " + Errno.describe(errno) + " — ";
+        boolean user = types.contains(NamespaceType.USER);
+        switch (errno) {
+            case Errno.EPERM:
+                if (!user && !facts.capSysAdmin()) {
+                    return call + "uid " + facts.uid() + " lacks CAP_SYS_ADMIN, which creating " + typeNames(types)
+                            + " namespaces needs. Add user = true to @InNamespace to run rootless (a new user "
+                            + "namespace grants the capability inside it), or run as root.";
+                }
+                if (user && facts.unprivilegedUsernsClone().filter("0"::equals).isPresent()) {
+                    return call + "kernel.unprivileged_userns_clone=0 (Debian 10 and older) forbids user namespaces "
+                            + "to unprivileged users. Run 'sysctl -w kernel.unprivileged_userns_clone=1' as root, "
+                            + "or run the tests as root.";
+                }
+                return call + "the kernel refused although " + (user ? "a user namespace was requested"
+                        : "the process has CAP_SYS_ADMIN") + ": a seccomp filter (Docker's default profile) "
+                        + "or a security module denies namespace creation here. In a container, run it with "
+                        + "--security-opt seccomp=unconfined (or a profile that allows clone with CLONE_NEW* "
+                        + "flags); elsewhere, check 'dmesg' for an AppArmor or SELinux denial.";
+            case Errno.ENOSPC:
+                if (user) {
+                    return call + "no user namespace may be created: user.max_user_namespaces is "
+                            + facts.maxUserNamespaces().orElse("unknown") + " (0 turns user namespaces off; it "
+                            + "is also the limit per user, and nesting stops at 32 levels). Raise it as root with "
+                            + "'sysctl -w user.max_user_namespaces=15000'.";
+                }
+                return call + "a per-user limit on namespaces was reached (see /proc/sys/user/max_*_namespaces); "
+                        + "raise it with sysctl, or end leftover processes that hold namespaces.";
+            case Errno.EUSERS:
+                return call + "user namespaces are nested too deeply (the kernel allows 32 levels).";
+            case Errno.EINVAL:
+                return call + "kernel " + facts.kernelRelease() + " does not know one of the requested flags "
+                        + "(" + sinceKernels(types) + "); use a newer kernel or drop that type.";
+            default:
+                return call + "the kernel could not create the child process with these namespaces; "
+                        + "see clone(2) for what " + Errno.name(errno) + " means here.";
+        }
+    }
+
+    static String forIdMap(String file, String content, int errno, HostFacts facts) {
+        String call = "writing '" + content + "' to " + file + " failed: " + Errno.describe(errno) + " — ";
+        if (errno == Errno.EPERM && facts.apparmorRestrictUnprivilegedUserns().filter("1"::equals).isPresent()) {
+            return call + "kernel.apparmor_restrict_unprivileged_userns=1 (Ubuntu 23.10 and later, GitHub's "
+                    + "ubuntu-24.04 runners) lets an unprivileged process create a user namespace but gives it no "
+                    + "capabilities there. Run 'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0' as root, "
+                    + "or add an AppArmor profile that grants 'userns' to the java binary.";
+        }
+        if (errno == Errno.EPERM) {
+            return call + "an unprivileged process may map only its own uid and gid, and only after writing "
+                    + "'deny' to setgroups; a security module may also forbid the write (check 'dmesg').";
+        }
+        return call + "the child's user namespace could not be given its uid and gid maps.";
+    }
+
+    static String forExec(String path, int errno) {
+        String call = "execve(" + path + ") failed in the child: " + Errno.describe(errno) + " — ";
+        switch (errno) {
+            case Errno.ENOENT:
+                return call + "the java binary does not exist; check java.home.";
+            case Errno.EACCES:
+                return call + "the java binary or a directory above it is not executable for this user "
+                        + "(or the file system is mounted noexec).";
+            default:
+                return call + "the child JVM could not be started.";
+        }
+    }
+
+    static String flagNames(Set<NamespaceType> types) {
+        return types.stream().filter(t -> t != NamespaceType.TIME).map(NamespaceType::cloneFlagName)
+                .collect(Collectors.joining("|"));
+    }
+
+    private static String typeNames(Set<NamespaceType> types) {
+        return types.stream().map(NamespaceType::toString).collect(Collectors.joining(", "));
+    }
+
+    private static String sinceKernels(Set<NamespaceType> types) {
+        return types.stream().map(t -> t + " needs Linux " + t.sinceKernel()).collect(Collectors.joining(", "));
+    }
+}

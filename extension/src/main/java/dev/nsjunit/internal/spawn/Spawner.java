@@ -1,0 +1,226 @@
+package dev.nsjunit.internal.spawn;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import com.sun.jna.StringArray;
+import dev.nsjunit.NamespaceType;
+import dev.nsjunit.internal.libc.Errno;
+import dev.nsjunit.internal.libc.Fd;
+import dev.nsjunit.internal.libc.FdInputStream;
+import dev.nsjunit.internal.libc.LibC;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The only code that creates processes: {@code clone(2)} with the requested {@code CLONE_NEW*} flags, whose child
+ * runs a {@link CloneChain} of libc calls up to {@code execve} of a new JVM.
+ *
+ * <p>The child's file descriptors, arranged by the chain:
+ * <pre>
+ *   0  /dev/null          1  stdout pipe        2  stderr pipe        3  channel (socketpair)
+ *   4  exec-error pipe, O_CLOEXEC: EOF in the parent once execve succeeded, else the errno
+ *   5  sync pipe, O_CLOEXEC, user namespace only: EOF once the parent wrote the uid and gid maps
+ * </pre>
+ * Every other inherited descriptor is closed before the child waits or executes anything.
+ */
+public final class Spawner {
+
+    /** The channel's descriptor number in the child. */
+    public static final int CHILD_CHANNEL_FD = 3;
+
+    private static final int EXEC_ERROR_FD = 4;
+    private static final int SYNC_FD = 5;
+    /** Our descriptors are moved to this number or above before the chain runs, so no dup3 overwrites another. */
+    private static final int FIRST_SOURCE_FD = 6;
+    private static final long CLONE_STACK_SIZE = 64 * 1024;
+
+    private Spawner() {
+    }
+
+    /**
+     * Starts {@code argv} (an absolute program path first) in new namespaces of {@code types}, with
+     * {@code environment}, in this process's working directory.
+     *
+     * @return the running child, which has passed {@code execve}
+     * @throws SpawnException if a namespace could not be created or the program not executed
+     */
+    public static ChildProcess spawn(Set<NamespaceType> types, List<String> argv, Map<String, String> environment)
+            throws SpawnException {
+        List<Fd> childEnds = new ArrayList<>();
+        List<Fd> parentEnds = new ArrayList<>();
+        try {
+            Fd devNull = track(childEnds, open("/dev/null"));
+            Fd[] stdout = pipe(childEnds, parentEnds, true);
+            Fd[] stderr = pipe(childEnds, parentEnds, true);
+            Fd[] channel = socketPair(childEnds, parentEnds);
+            Fd[] execError = pipe(childEnds, parentEnds, true);
+            boolean user = types.contains(NamespaceType.USER);
+            Fd[] sync = user ? pipe(childEnds, parentEnds, false) : null;
+
+            CloneChain chain = new CloneChain();
+            Pointer errnoAddress = LibC.INSTANCE.__errno_location();
+            buildChain(chain, types, argv, environment, devNull, stdout[1], stderr[1], channel[1], execError[1],
+                    sync == null ? null : sync[0], errnoAddress);
+            Pointer firstContext = chain.build();
+            int pid = cloneChild(types, chain, firstContext);
+            childEnds.forEach(Fd::close); // Only the child holds them now: EOF reaches the parent when it exits.
+
+            ChildProcess child = new ChildProcess(pid, channel[0], stdout[0], stderr[0]);
+            try {
+                if (sync != null) {
+                    IdMaps.write(pid, LibC.INSTANCE.getuid(), LibC.INSTANCE.getgid());
+                    sync[1].close(); // EOF releases the child's read(2).
+                }
+                awaitExec(execError[0], argv.get(0));
+            } catch (SpawnException | RuntimeException e) {
+                child.close();
+                throw e;
+            } finally {
+                execError[0].close();
+                if (sync != null) {
+                    sync[1].close();
+                }
+                chain.release();
+            }
+            return child;
+        } catch (SpawnException | RuntimeException e) {
+            childEnds.forEach(Fd::close);
+            parentEnds.forEach(Fd::close);
+            throw e;
+        }
+    }
+
+    private static void buildChain(CloneChain chain, Set<NamespaceType> types, List<String> argv,
+            Map<String, String> environment, Fd stdin, Fd stdout, Fd stderr, Fd channel, Fd execError,
+            Fd syncRead, Pointer errnoAddress) {
+        // First, so that from here on the death of the spawning thread ends the child.
+        chain.call("prctl", LibC.PR_SET_PDEATHSIG, LibC.SIGKILL);
+        chain.call("setsid");
+        chain.call("dup3", stdin.number(), 0, 0);
+        chain.call("dup3", stdout.number(), 1, 0);
+        chain.call("dup3", stderr.number(), 2, 0);
+        chain.call("dup3", channel.number(), CHILD_CHANNEL_FD, 0);
+        chain.call("dup3", execError.number(), EXEC_ERROR_FD, LibC.O_CLOEXEC);
+        int firstToClose = EXEC_ERROR_FD + 1;
+        if (syncRead != null) {
+            chain.call("dup3", syncRead.number(), SYNC_FD, LibC.O_CLOEXEC);
+            firstToClose = SYNC_FD + 1;
+        }
+        // Closes every other descriptor the JVM had, the sync pipe's write end among them: a child that held it
+        // while waiting would never see EOF if the parent died before writing the maps.
+        chain.call("syscall", LibC.SYS_close_range, firstToClose, 0xFFFF_FFFFL, 0);
+        if (syncRead != null) {
+            Memory oneByte = chain.retain(new Memory(8));
+            chain.call("read", SYNC_FD, Pointer.nativeValue(oneByte), 1);
+        }
+        if (types.contains(NamespaceType.TIME)) {
+            // CLONE_NEWTIME (0x80) overlaps clone's exit-signal byte, so it cannot be a clone flag. unshare makes
+            // a namespace for children only, and execve (Linux 6.2+) moves this process into it.
+            chain.call("unshare", NamespaceType.TIME.cloneFlag());
+        }
+        Memory path = chain.retain(cString(argv.get(0)));
+        StringArray argvArray = chain.retain(new StringArray(argv.toArray(new String[0]), "UTF-8"));
+        StringArray envArray = chain.retain(new StringArray(environment.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new), "UTF-8"));
+        chain.call("execve", Pointer.nativeValue(path), Pointer.nativeValue(argvArray),
+                Pointer.nativeValue(envArray));
+        // Only reached if execve failed. Without CLONE_VM the child's copy of the spawning thread's TLS, and so
+        // its errno, sits at the same address as in the parent.
+        chain.call("write", EXEC_ERROR_FD, Pointer.nativeValue(errnoAddress), 4);
+        chain.call("_exit", 127);
+    }
+
+    private static int cloneChild(Set<NamespaceType> types, CloneChain chain, Pointer firstContext)
+            throws SpawnException {
+        int flags = LibC.SIGCHLD;
+        for (NamespaceType type : types) {
+            if (type != NamespaceType.TIME) {
+                flags |= type.cloneFlag();
+            }
+        }
+        Memory stack = chain.retain(new Memory(CLONE_STACK_SIZE));
+        try {
+            // The stack grows down: clone takes its top. setcontext then moves to the first context's own stack.
+            return LibC.INSTANCE.clone(LibC.function("setcontext"), stack.share(CLONE_STACK_SIZE), flags,
+                    firstContext);
+        } catch (LastErrorException e) {
+            chain.release();
+            throw new SpawnException(SpawnFailureAdvice.forClone(e.getErrorCode(), types,
+                    HostFacts.read(LibC.INSTANCE.getuid())), e.getErrorCode());
+        }
+    }
+
+    private static void awaitExec(Fd execError, String program) throws SpawnException {
+        byte[] errno = new byte[4];
+        int read = 0;
+        FdInputStream in = execError.inputStream();
+        try {
+            int n;
+            while (read < 4 && (n = in.read(errno, read, 4 - read)) > 0) {
+                read += n;
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("waiting for the child's execve failed: " + e.getMessage(), e);
+        }
+        if (read == 4) {
+            int code = ByteBuffer.wrap(errno).order(ByteOrder.nativeOrder()).getInt();
+            throw new SpawnException(SpawnFailureAdvice.forExec(program, code), code);
+        }
+    }
+
+    private static Memory cString(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        Memory memory = new Memory(bytes.length + 1L);
+        memory.write(0, bytes, 0, bytes.length);
+        memory.setByte(bytes.length, (byte) 0);
+        return memory;
+    }
+
+    private static Fd track(List<Fd> list, Fd fd) {
+        list.add(fd);
+        return fd;
+    }
+
+    private static Fd open(String path) {
+        return new Fd(aboveTargets(LibC.INSTANCE.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC)));
+    }
+
+    /** A pipe, {@code [read end, write end]}; the child gets the write end if {@code childWrites}. */
+    private static Fd[] pipe(List<Fd> childEnds, List<Fd> parentEnds, boolean childWrites) {
+        int[] fds = new int[2];
+        LibC.INSTANCE.pipe2(fds, LibC.O_CLOEXEC);
+        Fd[] pipe = {new Fd(aboveTargets(fds[0])), new Fd(aboveTargets(fds[1]))};
+        (childWrites ? parentEnds : childEnds).add(pipe[0]);
+        (childWrites ? childEnds : parentEnds).add(pipe[1]);
+        return pipe;
+    }
+
+    private static Fd[] socketPair(List<Fd> childEnds, List<Fd> parentEnds) {
+        int[] fds = new int[2];
+        LibC.INSTANCE.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, fds);
+        Fd[] pair = {new Fd(aboveTargets(fds[0])), new Fd(aboveTargets(fds[1]))};
+        parentEnds.add(pair[0]);
+        childEnds.add(pair[1]);
+        return pair;
+    }
+
+    /**
+     * Moves {@code fd} to {@link #FIRST_SOURCE_FD} or above. Every descriptor here is O_CLOEXEC, because another
+     * thread of this JVM may fork at any time and must not carry our pipe ends into its program.
+     */
+    private static int aboveTargets(int fd) {
+        if (fd >= FIRST_SOURCE_FD) {
+            return fd;
+        }
+        int moved = LibC.INSTANCE.fcntl(fd, LibC.F_DUPFD_CLOEXEC, FIRST_SOURCE_FD);
+        LibC.INSTANCE.close(fd);
+        return moved;
+    }
+}
