@@ -3,6 +3,7 @@ package dev.nsjunit.internal.child;
 import dev.nsjunit.Namespaces;
 import dev.nsjunit.internal.IsolationCheck;
 import dev.nsjunit.internal.libc.Fd;
+import dev.nsjunit.internal.spawn.Spawner;
 import dev.nsjunit.internal.wire.Channel;
 import dev.nsjunit.internal.wire.Message;
 import dev.nsjunit.internal.wire.Message.Finished;
@@ -20,19 +21,24 @@ import java.util.List;
  */
 public final class ChildBooter {
 
-    /** The channel's descriptor, arranged by the parent's clone chain. */
-    static final int CHANNEL_FD = 3;
+    /** Tells the extension, in the child, to let the test run instead of sending it to another child. */
+    public static final String IN_CHILD_KEY = "nsjunit.internal.child";
 
     private ChildBooter() {
     }
 
     public static void main(String[] args) {
-        Channel channel = new Channel(new Fd(CHANNEL_FD));
+        Channel channel = new Channel(new Fd(Spawner.CHILD_CHANNEL_FD));
         try {
             RunTest run = (RunTest) channel.receive();
             if (prepare(channel, run) && channel.receive() instanceof Message.Go) {
                 ParentWatch.start(channel);
-                run.systemProperties().forEach(System::setProperty);
+                // Start-up values (-D) stay; the rest were set at run time in the parent.
+                run.systemProperties().forEach((key, value) -> {
+                    if (System.getProperty(key) == null) {
+                        System.setProperty(key, value);
+                    }
+                });
                 Finished outcome = runGuarded(channel, run);
                 channel.send(outcome);
             }

@@ -21,7 +21,7 @@ final class ParentWatch {
             } catch (IOException | RuntimeException parentGone) {
                 // EOF or a broken channel: nobody is left to report to.
             }
-            // Signal 0 as target: our own process group, which the chain made with setsid.
+            // pid 0 means our own process group, which the clone chain made with setsid.
             LibC.INSTANCE.kill(0, LibC.SIGKILL);
         }, "nsjunit-parent-watch");
         watch.setDaemon(true);

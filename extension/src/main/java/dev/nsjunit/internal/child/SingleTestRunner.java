@@ -27,9 +27,6 @@ import org.junit.platform.launcher.core.LauncherFactory;
  */
 final class SingleTestRunner {
 
-    /** Tells the extension, in the child, to let the test run instead of sending it to another child. */
-    static final String IN_CHILD_KEY = "nsjunit.internal.child";
-
     private static final String JUPITER_ENGINE_SEGMENT = "[engine:junit-jupiter]";
 
     private final Channel channel;
@@ -41,7 +38,7 @@ final class SingleTestRunner {
     Finished run(String uniqueId, Map<String, String> parentConfiguration) {
         String jupiterId = jupiterUniqueId(uniqueId);
         Map<String, String> configuration = new HashMap<>(parentConfiguration);
-        configuration.put(IN_CHILD_KEY, "true");
+        configuration.put(ChildBooter.IN_CHILD_KEY, "true");
         // One test, one thread: the parent already decides what runs concurrently.
         configuration.put("junit.jupiter.execution.parallel.enabled", "false");
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()

@@ -100,7 +100,7 @@ final class ChildRun {
 
     private Finished converse(Channel channel, ChildProcess child, Namespaces parent) throws IOException {
         channel.send(new RunTest(context.getUniqueId(), request.types(), request.hostname(), parent,
-                Map.of(), Map.of()));
+                InheritedProperties.current(), Map.of()));
         Message reply = channel.receive();
         if (reply instanceof Refused refused) {
             throw new IsolationFailedException(refused.reason());

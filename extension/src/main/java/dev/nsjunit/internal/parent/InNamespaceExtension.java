@@ -1,6 +1,7 @@
 package dev.nsjunit.internal.parent;
 
 import dev.nsjunit.InNamespace;
+import dev.nsjunit.internal.child.ChildBooter;
 import dev.nsjunit.internal.spawn.SpawnPlatform;
 import dev.nsjunit.internal.wire.Message.Finished;
 import dev.nsjunit.internal.wire.Message.Status;
@@ -17,8 +18,6 @@ import org.opentest4j.TestAbortedException;
  * configuration parameter its booter sets), everything proceeds as usual.
  */
 public final class InNamespaceExtension implements InvocationInterceptor {
-
-    private static final String IN_CHILD_KEY = "nsjunit.internal.child";
 
     @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
@@ -83,7 +82,7 @@ public final class InNamespaceExtension implements InvocationInterceptor {
     }
 
     private static boolean inChild(ExtensionContext context) {
-        return context.getConfigurationParameter(IN_CHILD_KEY).map(Boolean::parseBoolean).orElse(false);
+        return context.getConfigurationParameter(ChildBooter.IN_CHILD_KEY).map(Boolean::parseBoolean).orElse(false);
     }
 
     private static void replay(Finished finished) throws Throwable {

@@ -1,0 +1,115 @@
+package dev.nsjunit;
+
+import static dev.nsjunit.FixtureRunner.onlyFailure;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import dev.nsjunit.fixtures.BackgroundProcessTestCase;
+import dev.nsjunit.fixtures.DeathTestCase;
+import dev.nsjunit.fixtures.MountTestCase;
+import dev.nsjunit.fixtures.SlowTestCase;
+import dev.nsjunit.internal.parent.ChildJvmException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A child that dies says how; nothing a child started outlives its test. */
+class ChildLifetimeTests {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    @DisplayName("System.exit(3) in the child fails the test naming exit code 3 and the last lines of stderr")
+    void exitCodeIsNamed() {
+        Throwable failure = onlyFailure(new FixtureRunner(temp).run(selectMethod(DeathTestCase.class, "exits")));
+
+        assertThat(failure).isInstanceOf(ChildJvmException.class)
+                .hasMessageContaining("running exits() exited with code 3 before reporting an outcome")
+                .hasMessageContaining("last lines of its stderr:\n  about to exit with 3");
+    }
+
+    @Test
+    @DisplayName("Runtime.halt(4) in the child fails the test naming exit code 4")
+    void haltIsNamed() {
+        Throwable failure = onlyFailure(new FixtureRunner(temp).run(selectMethod(DeathTestCase.class, "halts")));
+
+        assertThat(failure).isInstanceOf(ChildJvmException.class)
+                .hasMessageContaining("running halts() exited with code 4 before reporting an outcome");
+    }
+
+    @Test
+    @DisplayName("a child killed by a signal fails the test naming the signal")
+    void signalIsNamed() {
+        Throwable failure = onlyFailure(new FixtureRunner(temp).run(selectMethod(DeathTestCase.class, "isKilled")));
+
+        assertThat(failure).isInstanceOf(ChildJvmException.class)
+                .hasMessageContaining("running isKilled() was killed by SIGKILL (9) before reporting an outcome");
+    }
+
+    @Test
+    @DisplayName("a child that outlives nsjunit.child.timeout is killed and the test fails naming the key")
+    void timeoutKillsTheChild() {
+        FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.child.timeout", "3s");
+        long start = System.nanoTime();
+        Throwable failure = onlyFailure(runner.run(selectClass(SlowTestCase.class)));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(runner.marks()).hasSize(1); // it did start
+        assertThat(failure).isInstanceOf(ChildJvmException.class)
+                .hasMessageContaining("was killed by SIGKILL (9) before reporting an outcome, because it ran longer "
+                        + "than nsjunit.child.timeout = PT3S; raise that limit if the test needs longer");
+        assertThat(took).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
+    @DisplayName("a process the test started and left running (no pid namespace) is killed with the child")
+    void leftoverProcessesAreKilled() throws IOException {
+        FixtureRunner runner = new FixtureRunner(temp);
+        runner.run(selectClass(BackgroundProcessTestCase.class)).testEvents()
+                .assertStatistics(stats -> stats.succeeded(1));
+
+        assertThat(runner.marks()).hasSize(1);
+        assertThat(processesWithArgument(BackgroundProcessTestCase.SLEEP_SECONDS)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a mount made in a new mount namespace never reaches the host")
+    void mountsStayInside() throws IOException {
+        Path mountpoint = Files.createDirectory(temp.resolve("mountpoint"));
+        String previous = System.setProperty(MountTestCase.DIR_PROPERTY, mountpoint.toString());
+        FixtureRunner runner = new FixtureRunner(temp);
+        try {
+            runner.run(selectClass(MountTestCase.class)).testEvents().assertStatistics(stats -> stats.succeeded(1));
+        } finally {
+            System.clearProperty(MountTestCase.DIR_PROPERTY);
+        }
+        assertThat(previous).isNull();
+        assertThat(runner.marks()).hasSize(1);
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(mountpoint.toString());
+        try (Stream<Path> files = Files.list(mountpoint)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    /** Processes whose command line has {@code argument}, read from /proc. */
+    static List<String> processesWithArgument(String argument) throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            return entries.filter(p -> p.getFileName().toString().matches("\\d+")).map(p -> {
+                try {
+                    return new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
+                } catch (IOException gone) {
+                    return "";
+                }
+            }).filter(cmdline -> cmdline.contains(argument)).collect(Collectors.toList());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.nsjunit;
+
+import dev.nsjunit.fixtures.Marks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.EventType;
+
+/**
+ * Runs fixtures through the real Jupiter engine. EngineTestKit ignores junit-platform.properties, so every
+ * nsjunit key a test relies on is passed explicitly; fixtures leave marks in {@code marksFile}.
+ */
+final class FixtureRunner {
+
+    private final Path marksFile;
+    private final Map<String, String> configuration;
+
+    FixtureRunner(Path directory) {
+        this(directory, Map.of("nsjunit.child.timeout", "2m", "nsjunit.report.console", "false"));
+    }
+
+    private FixtureRunner(Path directory, Map<String, String> configuration) {
+        this.marksFile = directory.resolve("marks.txt");
+        this.configuration = configuration;
+    }
+
+    FixtureRunner with(String key, String value) {
+        Map<String, String> more = new java.util.HashMap<>(configuration);
+        more.put(key, value);
+        return new FixtureRunner(marksFile.getParent(), more);
+    }
+
+    EngineExecutionResults run(DiscoverySelector... selectors) {
+        String previous = System.setProperty(Marks.FILE_PROPERTY, marksFile.toString());
+        try {
+            return EngineTestKit.engine("junit-jupiter").configurationParameters(configuration)
+                    .selectors(selectors).execute();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(Marks.FILE_PROPERTY);
+            } else {
+                System.setProperty(Marks.FILE_PROPERTY, previous);
+            }
+        }
+    }
+
+    /** The marks left so far, one "what pid hostname" line each. */
+    List<String> marks() {
+        try {
+            return Files.exists(marksFile) ? Files.readAllLines(marksFile) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String thisPid() {
+        return Long.toString(ProcessHandle.current().pid());
+    }
+
+    /** All report entries the tests of {@code results} published, merged per test in order. */
+    static List<Map<String, String>> reportEntries(EngineExecutionResults results) {
+        List<Map<String, String>> entries = new ArrayList<>();
+        for (Event event : results.testEvents().reportingEntryPublished().list()) {
+            event.getPayload(ReportEntry.class).ifPresent(entry -> entries.add(entry.getKeyValuePairs()));
+        }
+        return entries;
+    }
+
+    static Map<String, String> entriesWithPrefix(EngineExecutionResults results, String prefix) {
+        return reportEntries(results).stream().flatMap(m -> m.entrySet().stream())
+                .filter(e -> e.getKey().startsWith(prefix))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> b));
+    }
+
+    static Throwable onlyFailure(EngineExecutionResults results) {
+        List<Event> finished = results.testEvents().filter(e -> e.getType() == EventType.FINISHED)
+                .collect(Collectors.toList());
+        if (finished.size() != 1) {
+            throw new AssertionError("expected one finished test, got " + finished);
+        }
+        return finished.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow(() -> new AssertionError("the test did not fail: " + finished));
+    }
+}

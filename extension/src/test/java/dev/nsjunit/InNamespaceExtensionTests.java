@@ -1,0 +1,166 @@
+package dev.nsjunit;
+
+import static dev.nsjunit.FixtureRunner.entriesWithPrefix;
+import static dev.nsjunit.FixtureRunner.onlyFailure;
+import static dev.nsjunit.FixtureRunner.reportEntries;
+import static dev.nsjunit.FixtureRunner.thisPid;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import dev.nsjunit.fixtures.ComposedAnnotationTestCase;
+import dev.nsjunit.fixtures.InodesTestCase;
+import dev.nsjunit.fixtures.LifecycleTestCase;
+import dev.nsjunit.fixtures.Marks;
+import dev.nsjunit.fixtures.MethodLevelTestCase;
+import dev.nsjunit.fixtures.NestedTestCase;
+import dev.nsjunit.fixtures.ConfigurationErrorTestCase;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** Which code runs where, and in exactly which namespaces. */
+class InNamespaceExtensionTests {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    @DisplayName("runs the body and every lifecycle method only in the child, in its namespaces")
+    void runsLifecycleOnlyInTheChild() {
+        FixtureRunner runner = new FixtureRunner(temp);
+        EngineExecutionResults results = runner.run(selectClass(LifecycleTestCase.class));
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        assertThat(runner.marks()).containsExactly(
+                "beforeAll 1 lifecycle", "beforeEach 1 lifecycle", "body 1 lifecycle", "afterEach 1 lifecycle",
+                "afterAll 1 lifecycle");
+    }
+
+    @Test
+    @DisplayName("sends only the annotated method to a child; the class's other tests stay in this JVM")
+    void methodLevelAnnotationAffectsOnlyThatTest() {
+        FixtureRunner runner = new FixtureRunner(temp);
+        EngineExecutionResults results = runner.run(selectClass(MethodLevelTestCase.class));
+
+        results.testEvents().assertStatistics(stats -> stats.succeeded(2));
+        List<String> marks = runner.marks();
+        assertThat(marks).filteredOn(m -> m.contains("isolated")).hasSize(2)
+                .allMatch(m -> m.endsWith(" method") && !m.contains(" " + thisPid() + " "));
+        assertThat(marks).filteredOn(m -> m.contains("plain")).hasSize(2)
+                .allMatch(m -> m.contains(" " + thisPid() + " ") && !m.endsWith(" method"));
+    }
+
+    @Test
+    @DisplayName("a @Nested class inherits the enclosing annotation unless it carries its own, which wins whole")
+    void nestedClassesInheritOrReplace() {
+        FixtureRunner runner = new FixtureRunner(temp);
+        EngineExecutionResults results = runner.run(selectClass(NestedTestCase.class));
+
+        results.testEvents().assertStatistics(stats -> stats.succeeded(2));
+        assertThat(runner.marks()).anyMatch(m -> m.startsWith("inherits ") && m.endsWith(" outer"))
+                .anyMatch(m -> m.startsWith("own ") && m.endsWith(" " + Marks.hostname()));
+        assertThat(runner.marks()).noneMatch(m -> m.contains(" " + thisPid() + " "));
+    }
+
+    @Test
+    @DisplayName("works through a user's own annotation that carries @InNamespace")
+    void composedAnnotation() {
+        FixtureRunner runner = new FixtureRunner(temp);
+        runner.run(selectClass(ComposedAnnotationTestCase.class))
+                .testEvents().assertStatistics(stats -> stats.succeeded(1));
+        assertThat(runner.marks()).singleElement().asString().startsWith("composed ").endsWith(" composed");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"utsAndPid, UTS PID", "ipcNetMntCgroup, IPC NET MNT CGROUP", "time, TIME", "user, USER"})
+    @DisplayName("creates exactly the requested namespaces: those inodes differ from ours, all others are equal")
+    void createsExactlyTheRequestedNamespaces(String method, String types) {
+        Set<NamespaceType> requested = EnumSet.noneOf(NamespaceType.class);
+        for (String type : types.split(" ")) {
+            requested.add(NamespaceType.valueOf(type));
+        }
+        EngineExecutionResults results = new FixtureRunner(temp)
+                .run(selectMethod(InodesTestCase.class, method, "org.junit.jupiter.api.TestReporter"));
+
+        results.testEvents().assertStatistics(stats -> stats.succeeded(1));
+        Map<String, String> childInodes = entriesWithPrefix(results, "inode.");
+        Namespaces ours = Namespaces.current();
+        for (NamespaceType type : ours.types()) {
+            String child = childInodes.get("inode." + type);
+            assertThat(child).as("child's %s inode", type).isNotNull();
+            if (requested.contains(type)) {
+                assertThat(Long.parseLong(child)).as("%s was requested", type).isNotEqualTo(ours.inode(type));
+            } else {
+                assertThat(Long.parseLong(child)).as("%s was not requested", type).isEqualTo(ours.inode(type));
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("publishes both isolation checks and the inodes side by side as a report entry")
+    void publishesTheIsolationProof() {
+        EngineExecutionResults results = new FixtureRunner(temp)
+                .run(selectMethod(InodesTestCase.class, "utsAndPid", "org.junit.jupiter.api.TestReporter"));
+
+        Map<String, String> proof = entriesWithPrefix(results, "nsjunit.");
+        assertThat(proof.get("nsjunit.check.inside")).startsWith("passed: the child JVM saw from /proc/self/ns new "
+                + "[pid, uts] namespaces");
+        assertThat(proof.get("nsjunit.check.outside")).matches("passed: the parent JVM saw the same from "
+                + "/proc/\\d+/ns");
+        assertThat(proof.get("nsjunit.namespaces"))
+                .contains("type    expected  parent inode  child inode   verdict")
+                .containsPattern("uts +new +" + Namespaces.current().inode(NamespaceType.UTS) + " +\\d+ +ok")
+                .containsPattern("net +shared +(\\d+) +\\1 +ok")
+                .doesNotContain("MISMATCH");
+        // The proof comes first, before any entry of the test's own.
+        assertThat(reportEntries(results).get(0)).containsOnlyKeys("nsjunit.namespaces", "nsjunit.check.inside",
+                "nsjunit.check.outside", "nsjunit.setup");
+    }
+
+    @Test
+    @DisplayName("an @InNamespace that requests nothing is a configuration error, and no code runs")
+    void emptyAnnotationIsAConfigurationError() {
+        FixtureRunner runner = new FixtureRunner(temp);
+        Throwable failure = onlyFailure(runner.run(selectMethod(ConfigurationErrorTestCase.class, "requestsNothing")));
+
+        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage("@InNamespace on method " + ConfigurationErrorTestCase.class.getName()
+                        + "#requestsNothing requests no namespace: set at least one of uts, ipc, pid, net, mnt, "
+                        + "user, cgroup, time to true, or give a hostname (or remove the annotation to run the "
+                        + "test in this JVM).");
+        assertThat(runner.marks()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a host name over 64 bytes is a configuration error, and no code runs")
+    void longHostnameIsAConfigurationError() {
+        FixtureRunner runner = new FixtureRunner(temp);
+        Throwable failure = onlyFailure(runner.run(selectMethod(ConfigurationErrorTestCase.class, "hostnameTooLong")));
+
+        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageContaining("is 68 bytes long; the kernel accepts at most 64 (HOST_NAME_MAX)");
+        assertThat(runner.marks()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a bad nsjunit.child.timeout fails with the key and the value")
+    void badTimeoutValue() {
+        FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.child.timeout", "soon");
+        Throwable failure = onlyFailure(runner.run(selectClass(ComposedAnnotationTestCase.class)));
+
+        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage("nsjunit.child.timeout = 'soon' is not a positive duration; write it like 90s, 5m, 1h, "
+                        + "500ms or as ISO-8601 (PT90S).");
+        assertThat(runner.marks()).isEmpty();
+    }
+}
