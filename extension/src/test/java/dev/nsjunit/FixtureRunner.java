@@ -82,6 +82,21 @@ final class FixtureRunner {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> b));
     }
 
+    /** Asserts that exactly {@code count} tests ran and all passed, naming each failure and its throwable if not. */
+    static void assertAllSucceeded(EngineExecutionResults results, int count) {
+        List<String> problems = results.testEvents().filter(e -> e.getType() == EventType.FINISHED).map(e -> {
+            org.junit.platform.engine.TestExecutionResult result =
+                    e.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow();
+            return result.getStatus() == org.junit.platform.engine.TestExecutionResult.Status.SUCCESSFUL ? null
+                    : e.getTestDescriptor().getDisplayName() + " " + result.getStatus() + ": "
+                            + result.getThrowable().map(Throwable::toString).orElse("");
+        }).filter(java.util.Objects::nonNull).collect(Collectors.toList());
+        if (!problems.isEmpty()) {
+            throw new AssertionError("not every test passed:\n  " + String.join("\n  ", problems));
+        }
+        results.testEvents().assertStatistics(stats -> stats.started(count).succeeded(count));
+    }
+
     static Throwable onlyFailure(EngineExecutionResults results) {
         List<Event> finished = results.testEvents().filter(e -> e.getType() == EventType.FINISHED)
                 .collect(Collectors.toList());

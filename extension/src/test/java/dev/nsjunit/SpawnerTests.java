@@ -1,0 +1,116 @@
+package dev.nsjunit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nsjunit.internal.libc.Fd;
+import dev.nsjunit.internal.libc.LibC;
+import dev.nsjunit.internal.spawn.ChildExit;
+import dev.nsjunit.internal.spawn.ChildProcess;
+import dev.nsjunit.internal.spawn.SpawnException;
+import dev.nsjunit.internal.spawn.Spawner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The spawner on its own, running small shell commands instead of a JVM. */
+class SpawnerTests {
+
+    private static final Map<String, String> ENV = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+
+    private static String runShell(Set<NamespaceType> types, String script) throws Exception {
+        try (ChildProcess child = Spawner.spawn(types, List.of("/bin/sh", "-c", script), ENV)) {
+            String out = readAll(child.stdout());
+            ChildExit exit = child.awaitExit(Duration.ofSeconds(10));
+            assertThat(exit.describe()).isEqualTo("exited with code 0");
+            return out;
+        }
+    }
+
+    private static String readAll(Fd fd) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        InputStream in = fd.inputStream();
+        byte[] buffer = new byte[4096];
+        int n;
+        while ((n = in.read(buffer, 0, buffer.length)) > 0) {
+            bytes.write(buffer, 0, n);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("the child keeps only stdin, stdout, stderr and the channel; even fds without O_CLOEXEC are closed")
+    void closesEveryOtherDescriptor() throws Exception {
+        int leaky = LibC.INSTANCE.open("/dev/null", LibC.O_RDONLY); // deliberately without O_CLOEXEC
+        try (Fd ignored = new Fd(leaky)) {
+            // ls lists the shell's descriptors ($$), not its own, which include the one it reads the directory with.
+            String fds = runShell(EnumSet.of(NamespaceType.UTS), "ls /proc/$$/fd");
+            assertThat(fds.trim().split("\n")).containsExactly("0", "1", "2", "3");
+            assertThat(leaky).isGreaterThan(3);
+        }
+    }
+
+    @Test
+    @DisplayName("stdin is /dev/null and the channel (fd 3) is a socket")
+    void stdinAndChannel() throws Exception {
+        String links = runShell(EnumSet.of(NamespaceType.UTS), "readlink /proc/self/fd/0 /proc/self/fd/3");
+        assertThat(links).startsWith("/dev/null\nsocket:[");
+    }
+
+    @Test
+    @DisplayName("the child leads a session and process group of its own, so its tree can be killed as one")
+    void leadsItsOwnSession() throws Exception {
+        String ids = runShell(EnumSet.of(NamespaceType.UTS), "echo $$; ps -o pid=,pgid=,sid= -p $$");
+        String[] lines = ids.trim().split("\n");
+        String pid = lines[0].trim();
+        assertThat(lines[1].trim().split("\\s+")).containsExactly(pid, pid, pid);
+    }
+
+    @Test
+    @DisplayName("with user, the maps are written before execve: the program starts as uid 0 with capabilities")
+    void userMapsAreWrittenBeforeExec() throws Exception {
+        String status = runShell(EnumSet.of(NamespaceType.USER), "cat /proc/self/uid_map /proc/self/gid_map; "
+                + "grep -E '^(Uid|CapEff):' /proc/self/status");
+        assertThat(status).containsPattern("^\\s*0\\s+0\\s+1\\n\\s*0\\s+0\\s+1\\n")
+                .containsPattern("Uid:\\s+0\\s+0\\s+0\\s+0")
+                .doesNotContain("CapEff:\t0000000000000000");
+    }
+
+    @Test
+    @DisplayName("time goes through unshare in the chain: the program runs in a new time namespace")
+    void timeNamespaceIsEnteredAtExec() throws Exception {
+        String link = runShell(EnumSet.of(NamespaceType.TIME), "readlink /proc/self/ns/time");
+        assertThat(link.trim()).startsWith("time:[")
+                .isNotEqualTo("time:[" + Namespaces.current().inode(NamespaceType.TIME) + "]");
+    }
+
+    @Test
+    @DisplayName("a failed execve is reported with its errno name")
+    void failedExecNamesTheErrno() {
+        assertThatThrownBy(() -> Spawner.spawn(EnumSet.of(NamespaceType.UTS), List.of("/no/such/java"), ENV))
+                .isInstanceOf(SpawnException.class)
+                .hasMessage("execve(/no/such/java) failed in the child: ENOENT (2) — the java binary does not exist; "
+                        + "check java.home.");
+    }
+
+    @Test
+    @DisplayName("killTree ends the child and what it started in the background")
+    void killTreeEndsEverything() throws Exception {
+        try (ChildProcess child = Spawner.spawn(EnumSet.of(NamespaceType.UTS),
+                List.of("/bin/sh", "-c", "sleep 623.5 & sleep 623.5"), ENV)) {
+            child.killTree();
+            ChildExit exit = child.awaitExit(Duration.ofSeconds(10));
+            assertThat(exit.describe()).isEqualTo("was killed by SIGKILL (9)");
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> ChildLifetimeTests.processesWithArgument("623.5").isEmpty());
+    }
+}
