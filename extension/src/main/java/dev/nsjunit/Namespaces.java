@@ -31,7 +31,9 @@ public final class Namespaces {
 
     private Namespaces(long pid, Map<NamespaceType, Long> inodes) {
         this.pid = pid;
-        this.inodes = Collections.unmodifiableMap(new EnumMap<>(inodes));
+        Map<NamespaceType, Long> copy = new EnumMap<>(NamespaceType.class);
+        copy.putAll(inodes); // not new EnumMap<>(inodes): that refuses an empty map of another kind
+        this.inodes = Collections.unmodifiableMap(copy);
     }
 
     /** The namespaces of the calling process. */

@@ -1,0 +1,63 @@
+package dev.nsjunit.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nsjunit.NamespaceType;
+import dev.nsjunit.Namespaces;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class IsolationCheckTests {
+
+    private static Namespaces snapshot(long pid, long base) {
+        Map<NamespaceType, Long> inodes = new EnumMap<>(NamespaceType.class);
+        for (NamespaceType type : NamespaceType.values()) {
+            inodes.put(type, base + type.ordinal());
+        }
+        return Namespaces.fromInodes(pid, inodes);
+    }
+
+    private static Namespaces with(Namespaces snapshot, NamespaceType type, long inode) {
+        Map<NamespaceType, Long> inodes = new EnumMap<>(snapshot.inodes());
+        inodes.put(type, inode);
+        return Namespaces.fromInodes(snapshot.pid(), inodes);
+    }
+
+    @Test
+    @DisplayName("passes when exactly the requested types differ")
+    void passes() {
+        Namespaces parent = snapshot(100, 1000);
+        Namespaces child = with(with(parent, NamespaceType.UTS, 5000), NamespaceType.PID, 5001);
+
+        assertThat(IsolationCheck.mismatches(parent, child, EnumSet.of(NamespaceType.UTS, NamespaceType.PID)))
+                .isEmpty();
+    }
+
+    @Test
+    @DisplayName("a requested type left shared and an unrequested type changed are both mismatches, with inodes")
+    void reportsBothKindsOfMismatch() {
+        Namespaces parent = snapshot(100, 1000);
+        Namespaces child = with(parent, NamespaceType.NET, 7000);
+
+        String failure = IsolationCheck.failure("a test", parent, child, EnumSet.of(NamespaceType.UTS));
+
+        assertThat(failure).startsWith("namespace isolation check by a test failed; no user code was run:\n"
+                + "  net: the parent's namespace was expected, but parent inode 1003 and child inode 7000 differ\n"
+                + "  uts: a new namespace was requested, but parent inode 1007 and child inode 1007 are the same\n")
+                .contains("net     shared    1003          7000          MISMATCH")
+                .contains("uts     new       1007          1007          MISMATCH")
+                .contains("pid     shared    1004          1004          ok");
+    }
+
+    @Test
+    @DisplayName("a time namespace that did not take names the Linux 6.2 requirement")
+    void timeHint() {
+        Namespaces parent = snapshot(100, 1000);
+
+        assertThat(IsolationCheck.failure("x", parent, parent, EnumSet.of(NamespaceType.TIME)))
+                .contains("execve moves a process into a new time namespace only since Linux 6.2");
+    }
+}
