@@ -20,12 +20,12 @@ import org.junit.platform.testkit.engine.EventType;
  * Runs fixtures through the real Jupiter engine. EngineTestKit ignores junit-platform.properties, so every
  * nsjunit key a test relies on is passed explicitly; fixtures leave marks in {@code marksFile}.
  */
-final class FixtureRunner {
+public final class FixtureRunner {
 
     private final Path marksFile;
     private final Map<String, String> configuration;
 
-    FixtureRunner(Path directory) {
+    public FixtureRunner(Path directory) {
         this(directory, Map.of("nsjunit.child.timeout", "2m", "nsjunit.report.console", "false"));
     }
 
@@ -34,13 +34,13 @@ final class FixtureRunner {
         this.configuration = configuration;
     }
 
-    FixtureRunner with(String key, String value) {
+    public FixtureRunner with(String key, String value) {
         Map<String, String> more = new java.util.HashMap<>(configuration);
         more.put(key, value);
         return new FixtureRunner(marksFile.getParent(), more);
     }
 
-    EngineExecutionResults run(DiscoverySelector... selectors) {
+    public EngineExecutionResults run(DiscoverySelector... selectors) {
         String previous = System.setProperty(Marks.FILE_PROPERTY, marksFile.toString());
         try {
             return EngineTestKit.engine("junit-jupiter").configurationParameters(configuration)
@@ -55,7 +55,7 @@ final class FixtureRunner {
     }
 
     /** The marks left so far, one "what pid hostname" line each. */
-    List<String> marks() {
+    public List<String> marks() {
         try {
             return Files.exists(marksFile) ? Files.readAllLines(marksFile) : List.of();
         } catch (IOException e) {
@@ -63,12 +63,12 @@ final class FixtureRunner {
         }
     }
 
-    static String thisPid() {
+    public static String thisPid() {
         return Long.toString(ProcessHandle.current().pid());
     }
 
     /** All report entries the tests of {@code results} published, merged per test in order. */
-    static List<Map<String, String>> reportEntries(EngineExecutionResults results) {
+    public static List<Map<String, String>> reportEntries(EngineExecutionResults results) {
         List<Map<String, String>> entries = new ArrayList<>();
         for (Event event : results.testEvents().reportingEntryPublished().list()) {
             event.getPayload(ReportEntry.class).ifPresent(entry -> entries.add(entry.getKeyValuePairs()));
@@ -76,14 +76,14 @@ final class FixtureRunner {
         return entries;
     }
 
-    static Map<String, String> entriesWithPrefix(EngineExecutionResults results, String prefix) {
+    public static Map<String, String> entriesWithPrefix(EngineExecutionResults results, String prefix) {
         return reportEntries(results).stream().flatMap(m -> m.entrySet().stream())
                 .filter(e -> e.getKey().startsWith(prefix))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> b));
     }
 
     /** Asserts that exactly {@code count} tests ran and all passed, naming each failure and its throwable if not. */
-    static void assertAllSucceeded(EngineExecutionResults results, int count) {
+    public static void assertAllSucceeded(EngineExecutionResults results, int count) {
         List<String> problems = results.testEvents().filter(e -> e.getType() == EventType.FINISHED).map(e -> {
             org.junit.platform.engine.TestExecutionResult result =
                     e.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow();
@@ -97,7 +97,7 @@ final class FixtureRunner {
         results.testEvents().assertStatistics(stats -> stats.started(count).succeeded(count));
     }
 
-    static Throwable onlyFailure(EngineExecutionResults results) {
+    public static Throwable onlyFailure(EngineExecutionResults results) {
         List<Event> finished = results.testEvents().filter(e -> e.getType() == EventType.FINISHED)
                 .collect(Collectors.toList());
         if (finished.size() != 1) {
