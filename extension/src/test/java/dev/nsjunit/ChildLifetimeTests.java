@@ -82,22 +82,36 @@ class ChildLifetimeTests {
     }
 
     @Test
-    @DisplayName("a mount made in a new mount namespace never reaches the host")
-    void mountsStayInside() throws IOException {
-        Path mountpoint = Files.createDirectory(temp.resolve("mountpoint"));
-        String previous = System.setProperty(MountTestCase.DIR_PROPERTY, mountpoint.toString());
-        FixtureRunner runner = new FixtureRunner(temp);
+    @DisplayName("a mount made in a new mount namespace never reaches the host, even under a shared mount")
+    void mountsStayInside() throws Exception {
+        // Under a shared mount a new mount namespace would still be a peer of the host's, and a mount made in it
+        // would appear on the host, unless the child first makes / recursively private.
+        Path shared = Files.createDirectory(temp.resolve("shared"));
+        run("mount", "-t", "tmpfs", "nsjunit-test-shared", shared.toString());
         try {
-            runner.run(selectClass(MountTestCase.class)).testEvents().assertStatistics(stats -> stats.succeeded(1));
+            run("mount", "--make-shared", shared.toString());
+            Path mountpoint = Files.createDirectory(shared.resolve("inner"));
+            System.setProperty(MountTestCase.DIR_PROPERTY, mountpoint.toString());
+            FixtureRunner runner = new FixtureRunner(temp);
+            try {
+                FixtureRunner.assertAllSucceeded(runner.run(selectClass(MountTestCase.class)), 1);
+            } finally {
+                System.clearProperty(MountTestCase.DIR_PROPERTY);
+            }
+            assertThat(runner.marks()).hasSize(1);
+            assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(mountpoint.toString());
+            try (Stream<Path> files = Files.list(mountpoint)) {
+                assertThat(files).isEmpty();
+            }
         } finally {
-            System.clearProperty(MountTestCase.DIR_PROPERTY);
+            run("umount", "--lazy", shared.toString());
         }
-        assertThat(previous).isNull();
-        assertThat(runner.marks()).hasSize(1);
-        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(mountpoint.toString());
-        try (Stream<Path> files = Files.list(mountpoint)) {
-            assertThat(files).isEmpty();
-        }
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(shared.toString());
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        assertThat(process.waitFor()).as(String.join(" ", command)).isZero();
     }
 
     /** Processes whose command line has {@code argument}, read from /proc. */

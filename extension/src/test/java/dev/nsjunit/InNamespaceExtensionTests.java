@@ -12,6 +12,9 @@ import dev.nsjunit.fixtures.ComposedAnnotationTestCase;
 import dev.nsjunit.fixtures.InodesTestCase;
 import dev.nsjunit.fixtures.LifecycleTestCase;
 import dev.nsjunit.fixtures.Marks;
+import dev.nsjunit.fixtures.MismatchTestCase;
+import dev.nsjunit.internal.libc.LibC;
+import dev.nsjunit.internal.parent.IsolationFailedException;
 import dev.nsjunit.fixtures.MethodLevelTestCase;
 import dev.nsjunit.fixtures.NestedTestCase;
 import dev.nsjunit.fixtures.ConfigurationErrorTestCase;
@@ -20,6 +23,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -125,6 +129,35 @@ class InNamespaceExtensionTests {
         // The proof comes first, before any entry of the test's own.
         assertThat(reportEntries(results).get(0)).containsOnlyKeys("nsjunit.namespaces", "nsjunit.check.inside",
                 "nsjunit.check.outside", "nsjunit.setup");
+    }
+
+    @Test
+    @DisplayName("a child whose namespaces contradict the request refuses to run any user code, naming type and inodes")
+    void refusesToRunOnAMismatch() throws Exception {
+        FixtureRunner runner = new FixtureRunner(temp);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        // Namespaces are per thread: this thread's new UTS namespace is invisible in /proc/self/ns (the main
+        // thread's), but the child it spawns inherits it, so the child's uts inode differs from the snapshot.
+        Thread spawner = new Thread(() -> {
+            try {
+                LibC.INSTANCE.unshare(NamespaceType.UTS.cloneFlag());
+                outcome.set(runner.run(selectMethod(MismatchTestCase.class, "body")));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        spawner.start();
+        spawner.join();
+
+        assertThat(outcome.get()).isInstanceOf(EngineExecutionResults.class);
+        Throwable failure = onlyFailure((EngineExecutionResults) outcome.get());
+        long parentUts = Namespaces.current().inode(NamespaceType.UTS);
+        assertThat(failure).isInstanceOf(IsolationFailedException.class)
+                .hasMessageStartingWith("namespace isolation check by the child JVM from inside (/proc/self/ns) "
+                        + "failed; no user code was run:\n  uts: the parent's namespace was expected, but parent "
+                        + "inode " + parentUts + " and child inode ")
+                .hasMessageContaining("uts     shared    " + parentUts);
+        assertThat(runner.marks()).isEmpty();
     }
 
     @Test
