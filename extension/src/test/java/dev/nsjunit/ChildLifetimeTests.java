@@ -2,12 +2,15 @@ package dev.nsjunit;
 
 import static dev.nsjunit.FixtureRunner.onlyFailure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import dev.nsjunit.fixtures.BackgroundProcessTestCase;
 import dev.nsjunit.fixtures.DeathTestCase;
+import dev.nsjunit.fixtures.Marks;
 import dev.nsjunit.fixtures.MountTestCase;
+import dev.nsjunit.fixtures.OrphanTestCase;
 import dev.nsjunit.fixtures.SlowTestCase;
 import dev.nsjunit.internal.parent.ChildJvmException;
 import java.io.IOException;
@@ -112,6 +115,29 @@ class ChildLifetimeTests {
     private static void run(String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).inheritIO().start();
         assertThat(process.waitFor()).as(String.join(" ", command)).isZero();
+    }
+
+    @Test
+    @DisplayName("when the parent JVM is SIGKILLed mid-test, its child and everything the child started end promptly")
+    void parentDeathEndsTheChildTree() throws Exception {
+        Path marks = temp.resolve("marks.txt");
+        Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + Marks.FILE_PROPERTY + "=" + marks, "-cp", System.getProperty("java.class.path"),
+                FixtureMain.class.getName(), OrphanTestCase.class.getName()).inheritIO().start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marks) && !Files.readString(marks).isEmpty());
+            long child = Long.parseLong(Files.readString(marks).split(" ")[1]);
+            assertThat(ProcessHandle.of(child)).isPresent();
+            assertThat(processesWithArgument(OrphanTestCase.SLEEP_SECONDS)).hasSize(1);
+
+            parent.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs in the parent
+            parent.waitFor();
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(child).isEmpty()
+                    && processesWithArgument(OrphanTestCase.SLEEP_SECONDS).isEmpty());
+        } finally {
+            parent.destroyForcibly();
+        }
     }
 
     /** Processes whose command line has {@code argument}, read from /proc. */

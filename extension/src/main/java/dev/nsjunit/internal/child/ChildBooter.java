@@ -1,5 +1,6 @@
 package dev.nsjunit.internal.child;
 
+import dev.nsjunit.NamespaceType;
 import dev.nsjunit.Namespaces;
 import dev.nsjunit.internal.IsolationCheck;
 import dev.nsjunit.internal.libc.Fd;
@@ -32,7 +33,7 @@ public final class ChildBooter {
         try {
             RunTest run = (RunTest) channel.receive();
             if (prepare(channel, run) && channel.receive() instanceof Message.Go) {
-                ParentWatch.start(channel);
+                ParentWatch.start(channel, run.types().contains(NamespaceType.PID));
                 // Start-up values (-D) stay; the rest were set at run time in the parent.
                 run.systemProperties().forEach((key, value) -> {
                     if (System.getProperty(key) == null) {
@@ -41,6 +42,7 @@ public final class ChildBooter {
                 });
                 Finished outcome = runGuarded(channel, run);
                 channel.send(outcome);
+                ParentWatch.finishedNormally();
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("nsjunit child JVM: cannot talk to the parent: " + e);

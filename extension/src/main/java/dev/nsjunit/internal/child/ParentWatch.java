@@ -3,28 +3,83 @@ package dev.nsjunit.internal.child;
 import dev.nsjunit.internal.libc.LibC;
 import dev.nsjunit.internal.wire.Channel;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * Ends the child's whole process group when the parent dies. {@code PR_SET_PDEATHSIG} alone is not enough: it
- * fires when the spawning <em>thread</em> ends, and does nothing for processes the test started. The parent
- * sends nothing after {@code Go}, so a read on the channel returns only at EOF: when the parent is gone.
+ * Ends every process the test started (the clone chain's {@code setsid} put them all in this JVM's process group)
+ * when this JVM ends early, and ends the whole group when the parent dies. Two signs of the parent's death, either
+ * of which may come first:
+ * <ul>
+ *   <li>SIGTERM, the parent-death signal the clone chain set. It fires when the spawning <em>thread</em> dies,
+ *       and the JVM's shutdown hooks run. {@code getppid()} cannot confirm it: a child whose spawning thread
+ *       dies is first handed to another thread of the same, still dying, parent JVM. So the hook does not ask:
+ *       unless the test finished normally, it kills the rest of the group.
+ *   <li>EOF on the channel: the parent sends nothing after {@code Go}, so a read returns only when every thread
+ *       of the parent is gone.
+ * </ul>
  */
 final class ParentWatch {
+
+    private static volatile boolean finishedNormally;
 
     private ParentWatch() {
     }
 
-    static void start(Channel channel) {
+    /**
+     * @param ownPidNamespace whether this JVM is PID 1 of its own pid namespace, whose processes all die with it
+     *     (and whose pids this JVM's {@code /proc} may not show)
+     */
+    static void start(Channel channel, boolean ownPidNamespace) {
+        if (!ownPidNamespace) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (!finishedNormally) {
+                    killRestOfProcessGroup();
+                }
+            }, "nsjunit-process-group-cleanup"));
+        }
         Thread watch = new Thread(() -> {
             try {
                 channel.receive();
             } catch (IOException | RuntimeException parentGone) {
                 // EOF or a broken channel: nobody is left to report to.
             }
-            // pid 0 means our own process group, which the clone chain made with setsid.
-            LibC.INSTANCE.kill(0, LibC.SIGKILL);
+            LibC.INSTANCE.kill(0, LibC.SIGKILL); // pid 0: every process in the caller's process group
         }, "nsjunit-parent-watch");
         watch.setDaemon(true);
         watch.start();
+    }
+
+    /** The outcome was sent; the parent ends what is left of the group once this JVM has exited. */
+    static void finishedNormally() {
+        finishedNormally = true;
+    }
+
+    /** SIGKILLs the other members of this process group, so that this JVM's own exit status stays as it was. */
+    private static void killRestOfProcessGroup() {
+        int self = LibC.INSTANCE.getpid();
+        int group = LibC.INSTANCE.getpgrp();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                int pid = Integer.parseInt(process.getFileName().toString());
+                if (pid != self && processGroupOf(process) == group) {
+                    LibC.INSTANCE.kill(pid, LibC.SIGKILL);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Shutting down anyway; the parent, if alive, kills the group after this JVM's exit.
+        }
+    }
+
+    /** Field 5 of {@code /proc/<pid>/stat}, counted after the command name, which may itself hold spaces. */
+    private static int processGroupOf(Path process) {
+        try {
+            String stat = Files.readString(process.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Integer.parseInt(fields[2]);
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
     }
 }

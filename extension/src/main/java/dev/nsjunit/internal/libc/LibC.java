@@ -22,8 +22,12 @@ public interface LibC extends Library {
     }
 
     // <sched.h>, clone(2): CLONE_NEW* flags live in dev.nsjunit.NamespaceType.
-    int SIGCHLD = 17;
+    int SIGHUP = 1;
+    int SIGINT = 2;
+    int SIGQUIT = 3;
     int SIGKILL = 9;
+    int SIGTERM = 15;
+    int SIGCHLD = 17;
 
     /**
      * {@code int clone(int (*fn)(void *), void *stack, int flags, void *arg)}: runs {@code fn(arg)} on
@@ -68,6 +72,10 @@ public interface LibC extends Library {
     long write(int fd, byte[] buf, long count) throws LastErrorException;
 
     int getuid();
+
+    int getpid();
+
+    int getpgrp();
 
     int getgid();
 
@@ -130,6 +138,7 @@ public interface LibC extends Library {
 
     // <sys/prctl.h>
     int PR_SET_PDEATHSIG = 1;
+
 
     /** {@code SYS_close_range}: 436 on both x86-64 and aarch64 (the syscall tables agree from 5.x on). */
     long SYS_close_range = 436;

@@ -100,8 +100,16 @@ public final class Spawner {
     private static void buildChain(CloneChain chain, Set<NamespaceType> types, List<String> argv,
             Map<String, String> environment, Fd stdin, Fd stdout, Fd stderr, Fd channel, Fd execError,
             Fd syncRead, Pointer errnoAddress) {
-        // First, so that from here on the death of the spawning thread ends the child.
-        chain.call("prctl", LibC.PR_SET_PDEATHSIG, LibC.SIGKILL);
+        // The child inherited the JVM's signal handlers, which are JVM code: a termination signal arriving before
+        // execve must kill it, not run them. (execve resets handled signals to their defaults anyway.)
+        for (int signal : new int[] {LibC.SIGTERM, LibC.SIGHUP, LibC.SIGINT, LibC.SIGQUIT}) {
+            chain.call("signal", signal, 0); // SIG_DFL
+        }
+        // From here on, the death of the spawning thread ends the child. SIGTERM rather than SIGKILL: the
+        // setting lives on the JVM's primordial thread, out of Java's reach, and a SIGKILL would end the child
+        // JVM before it could end the processes its test started; SIGTERM runs its shutdown hooks, and
+        // ParentWatch's hook does that.
+        chain.call("prctl", LibC.PR_SET_PDEATHSIG, LibC.SIGTERM);
         chain.call("setsid");
         chain.call("dup3", stdin.number(), 0, 0);
         chain.call("dup3", stdout.number(), 1, 0);
