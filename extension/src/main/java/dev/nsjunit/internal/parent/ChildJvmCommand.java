@@ -26,6 +26,8 @@ final class ChildJvmCommand {
         command.addAll(LEAN_DEFAULTS);
         command.addAll(inheritedOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         command.addAll(settings.childJvmArgs());
+        settings.debugPort().ifPresent(port -> command.add(
+                "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:" + port));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ChildBooter.class.getName());

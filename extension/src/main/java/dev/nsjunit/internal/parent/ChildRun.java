@@ -1,5 +1,6 @@
 package dev.nsjunit.internal.parent;
 
+import dev.nsjunit.NamespaceType;
 import dev.nsjunit.Namespaces;
 import dev.nsjunit.internal.IsolationCheck;
 import dev.nsjunit.internal.spawn.ChildExit;
@@ -26,7 +27,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
 
 /**
  * One test's trip through a child JVM, from the parent's side: spawn it, hold the conversation of
@@ -48,6 +51,12 @@ final class ChildRun {
     private final Settings settings;
 
     ChildRun(ExtensionContext context, NamespaceRequest request, Settings settings) {
+        if (settings.debugPort().isPresent() && request.types().contains(NamespaceType.NET)) {
+            throw new ExtensionConfigurationException(Settings.CHILD_DEBUG + " = " + settings.debugPort().getAsInt()
+                    + " cannot work with net = true (" + request.declaredOn() + "): the child's debug port would "
+                    + "be in its own network namespace, out of a debugger's reach. Debug this test without net, "
+                    + "or run it without " + Settings.CHILD_DEBUG + ".");
+        }
         this.context = context;
         this.request = request;
         this.settings = settings;
@@ -60,8 +69,13 @@ final class ChildRun {
         try {
             child = Spawner.spawn(request.types(), ChildJvmCommand.build(settings), System.getenv());
         } catch (SpawnException e) {
-            throw new ChildJvmException("cannot start the child JVM for " + context.getDisplayName() + " ("
-                    + request.declaredOn() + "): " + e.getMessage());
+            String message = "cannot start the child JVM for " + context.getDisplayName() + " ("
+                    + request.declaredOn() + "): " + e.getMessage();
+            if (settings.abortWhenUnavailable()) {
+                throw new TestAbortedException(message + " [aborted, not failed: " + Settings.UNAVAILABLE
+                        + " = abort]");
+            }
+            throw new ChildJvmException(message);
         }
         OutputPump out = new OutputPump("nsjunit-stdout-" + child.pid(), child.stdout(), System.out);
         OutputPump err = new OutputPump("nsjunit-stderr-" + child.pid(), child.stderr(), System.err);

@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -14,11 +15,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The {@code nsjunit.*} configuration parameters, read once per test plan through JUnit's configuration
  * (junit-platform.properties, {@code -D}, the launcher request). A bad value fails fast with its key.
  */
-record Settings(Duration childTimeout, boolean printIsolation, List<String> childJvmArgs) {
+record Settings(Duration childTimeout, boolean printIsolation, List<String> childJvmArgs, OptionalInt debugPort,
+        boolean abortWhenUnavailable) {
 
     static final String CHILD_TIMEOUT = "nsjunit.child.timeout";
     static final String REPORT_CONSOLE = "nsjunit.report.console";
     static final String CHILD_JVM_ARGS = "nsjunit.child.jvm.args";
+    static final String CHILD_DEBUG = "nsjunit.child.debug";
+    static final String UNAVAILABLE = "nsjunit.unavailable";
 
     private static final Duration DEFAULT_CHILD_TIMEOUT = Duration.ofMinutes(10);
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
@@ -41,7 +45,33 @@ record Settings(Duration childTimeout, boolean printIsolation, List<String> chil
                 .map(value -> parseBoolean(REPORT_CONSOLE, value)).orElse(false);
         List<String> jvmArgs = context.getConfigurationParameter(CHILD_JVM_ARGS)
                 .map(value -> Arrays.asList(value.trim().split("\\s+"))).orElse(List.of());
-        return new Settings(timeout, print, jvmArgs.equals(List.of("")) ? List.of() : jvmArgs);
+        OptionalInt debugPort = context.getConfigurationParameter(CHILD_DEBUG)
+                .map(value -> OptionalInt.of(parsePort(CHILD_DEBUG, value))).orElse(OptionalInt.empty());
+        boolean abort = context.getConfigurationParameter(UNAVAILABLE)
+                .map(value -> parseChoice(UNAVAILABLE, value, "fail", "abort").equals("abort")).orElse(false);
+        return new Settings(timeout, print, jvmArgs.equals(List.of("")) ? List.of() : jvmArgs, debugPort, abort);
+    }
+
+    static int parsePort(String key, String value) {
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the key.
+        }
+        throw new ExtensionConfigurationException(key + " = '" + value + "' is not a TCP port; use a number from 1 "
+                + "to 65535, the port a debugger attaches to.");
+    }
+
+    static String parseChoice(String key, String value, String... choices) {
+        String normalized = value.trim().toLowerCase(Locale.ROOT);
+        if (Arrays.asList(choices).contains(normalized)) {
+            return normalized;
+        }
+        throw new ExtensionConfigurationException(key + " = '" + value + "' is not one of "
+                + String.join(", ", choices) + ".");
     }
 
     static Duration parseDuration(String key, String value) {
