@@ -25,6 +25,9 @@ public final class ChildBooter {
     /** Tells the extension, in the child, to let the test run instead of sending it to another child. */
     public static final String IN_CHILD_KEY = "nsjunit.internal.child";
 
+    /** The display name the parent saw, for the child to check it runs the same invocation of a template. */
+    public static final String EXPECTED_DISPLAY_NAME_KEY = "nsjunit.internal.displayName";
+
     private ChildBooter() {
     }
 

@@ -3,6 +3,7 @@ package dev.nsjunit.internal.parent;
 import dev.nsjunit.NamespaceType;
 import dev.nsjunit.Namespaces;
 import dev.nsjunit.internal.IsolationCheck;
+import dev.nsjunit.internal.child.ChildBooter;
 import dev.nsjunit.internal.spawn.ChildExit;
 import dev.nsjunit.internal.spawn.ChildProcess;
 import dev.nsjunit.internal.spawn.SpawnException;
@@ -114,7 +115,7 @@ final class ChildRun {
 
     private Finished converse(Channel channel, ChildProcess child, Namespaces parent) throws IOException {
         channel.send(new RunTest(context.getUniqueId(), request.types(), request.hostname(), parent,
-                InheritedProperties.current(), Map.of()));
+                InheritedProperties.current(), Map.of(ChildBooter.EXPECTED_DISPLAY_NAME_KEY, context.getDisplayName())));
         Message reply = channel.receive();
         if (reply instanceof Refused refused) {
             throw new IsolationFailedException(refused.reason());

@@ -7,6 +7,7 @@ import dev.nsjunit.internal.wire.Message.Finished;
 import dev.nsjunit.internal.wire.Message.Status;
 import java.lang.reflect.Method;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
@@ -57,7 +58,12 @@ public final class InNamespaceExtension implements InvocationInterceptor {
 
     private static void runInChildOrProceed(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
         Optional<NamespaceRequest> request = NamespaceRequest.of(context);
-        if (request.isEmpty() || inChild(context)) {
+        if (request.isEmpty()) {
+            invocation.proceed();
+            return;
+        }
+        if (inChild(context)) {
+            verifySameInvocation(invocation, context);
             invocation.proceed();
             return;
         }
@@ -69,6 +75,22 @@ public final class InNamespaceExtension implements InvocationInterceptor {
             throw new TestAbortedException("nsjunit cannot create namespaces here: " + unsupported.get());
         }
         replay(new ChildRun(context, request.get(), settings).run());
+    }
+
+    /**
+     * The child recomputes a template's invocations and runs the one at the parent's position; if its arguments
+     * came out differently (a random or time-based source), that is another case than the parent reported.
+     */
+    private static void verifySameInvocation(Invocation<Void> invocation, ExtensionContext context) {
+        Optional<String> expected = context.getConfigurationParameter(ChildBooter.EXPECTED_DISPLAY_NAME_KEY);
+        if (expected.isPresent() && !expected.get().equals(context.getDisplayName())) {
+            invocation.skip();
+            throw new ExtensionConfigurationException("the child JVM computed other arguments for this invocation "
+                    + "than the parent: the parent ran '" + expected.get() + "', the child got '"
+                    + context.getDisplayName() + "'. Each invocation of an isolated test template recomputes its "
+                    + "arguments in its own JVM, so the argument source must give the same values every time "
+                    + "(no random or time-based values); nothing was run.");
+        }
     }
 
     /** Lifecycle methods of an isolated test run only in its child, in its namespaces. */
