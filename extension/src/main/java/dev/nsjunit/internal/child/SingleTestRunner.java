@@ -73,18 +73,26 @@ final class SingleTestRunner {
 
         @Override
         public void reportingEntryPublished(TestIdentifier identifier, ReportEntry entry) {
-            if (identifier.getUniqueId().equals(targetId)) {
-                try {
-                    channel.send(new Message.ReportEntry(entry.getKeyValuePairs()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+            if (identifier.getUniqueId().equals(targetId) || identifier.getUniqueId().startsWith(targetId + "/")) {
+                send(new Message.ReportEntry(entry.getKeyValuePairs()));
+            }
+        }
+
+        private void send(Message message) {
+            try {
+                channel.send(message);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 
         @Override
         public void executionSkipped(TestIdentifier identifier, String reason) {
-            if (identifier.getUniqueId().equals(targetId) || targetId.startsWith(identifier.getUniqueId())) {
+            if (identifier.getUniqueId().startsWith(targetId + "/")) {
+                send(new Message.DynamicNode(identifier.getUniqueId(), identifier.getParentId().orElse(targetId),
+                        identifier.getDisplayName(), identifier.isContainer(), new Finished(Status.ABORTED,
+                                ThrowableData.of(new org.opentest4j.TestAbortedException(reason)))));
+            } else if (identifier.getUniqueId().equals(targetId) || targetId.startsWith(identifier.getUniqueId())) {
                 recordFirst(new Finished(Status.ABORTED, ThrowableData.of(
                         new org.opentest4j.TestAbortedException("skipped in the child JVM: " + reason))));
             }
@@ -93,7 +101,11 @@ final class SingleTestRunner {
         @Override
         public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
             Finished finished = toFinished(result);
-            if (identifier.getUniqueId().equals(targetId)) {
+            if (identifier.getUniqueId().startsWith(targetId + "/")) {
+                // A dynamic test or container of a test factory: the parent reports each under its own name.
+                send(new Message.DynamicNode(identifier.getUniqueId(), identifier.getParentId().orElse(targetId),
+                        identifier.getDisplayName(), identifier.isContainer(), finished));
+            } else if (identifier.getUniqueId().equals(targetId)) {
                 outcome = finished;
             } else if (finished.status() != Status.SUCCESSFUL && targetId.startsWith(identifier.getUniqueId())
                     && firstContainerFailure == null) {

@@ -10,6 +10,7 @@ import dev.nsjunit.internal.spawn.SpawnException;
 import dev.nsjunit.internal.spawn.Spawner;
 import dev.nsjunit.internal.wire.Channel;
 import dev.nsjunit.internal.wire.Message;
+import dev.nsjunit.internal.wire.Message.DynamicNode;
 import dev.nsjunit.internal.wire.Message.Finished;
 import dev.nsjunit.internal.wire.Message.Go;
 import dev.nsjunit.internal.wire.Message.Ready;
@@ -20,6 +21,7 @@ import dev.nsjunit.internal.wire.Message.Stop;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +65,12 @@ final class ChildRun {
         this.settings = settings;
     }
 
+    /** What the child reported: the test's outcome and, for a test factory, its dynamic nodes. */
+    record Result(Finished outcome, List<DynamicNode> dynamicNodes) {
+    }
+
     /** Runs the test in a child and returns its outcome; throws if the child could not deliver one. */
-    Finished run() {
+    Result run() {
         Namespaces parent = Namespaces.current();
         ChildProcess child;
         try {
@@ -85,10 +91,11 @@ final class ChildRun {
             timedOut.set(true);
             child.killTree();
         }, settings.childTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        List<DynamicNode> dynamicNodes = new ArrayList<>();
         Finished finished = null;
         RuntimeException failure = null;
         try {
-            finished = converse(new Channel(child.channel()), child, parent);
+            finished = converse(new Channel(child.channel()), child, parent, dynamicNodes);
         } catch (InterruptedIOException e) {
             child.killTree();
             Thread.currentThread().interrupt();
@@ -110,10 +117,11 @@ final class ChildRun {
         if (finished == null) {
             throw died(child.pid(), exit, timedOut.get(), err.lastLines());
         }
-        return finished;
+        return new Result(finished, dynamicNodes);
     }
 
-    private Finished converse(Channel channel, ChildProcess child, Namespaces parent) throws IOException {
+    private Finished converse(Channel channel, ChildProcess child, Namespaces parent, List<DynamicNode> dynamicNodes)
+            throws IOException {
         channel.send(new RunTest(context.getUniqueId(), request.types(), request.hostname(), parent,
                 InheritedProperties.current(), Map.of(ChildBooter.EXPECTED_DISPLAY_NAME_KEY, context.getDisplayName())));
         Message reply = channel.receive();
@@ -134,6 +142,8 @@ final class ChildRun {
             Message message = channel.receive();
             if (message instanceof ReportEntry entry) {
                 context.publishReportEntry(entry.keyValuePairs());
+            } else if (message instanceof DynamicNode node) {
+                dynamicNodes.add(node);
             } else if (message instanceof Finished finished) {
                 return finished;
             }

@@ -3,8 +3,6 @@ package dev.nsjunit.internal.parent;
 import dev.nsjunit.InNamespace;
 import dev.nsjunit.internal.child.ChildBooter;
 import dev.nsjunit.internal.spawn.SpawnPlatform;
-import dev.nsjunit.internal.wire.Message.Finished;
-import dev.nsjunit.internal.wire.Message.Status;
 import java.lang.reflect.Method;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -30,6 +28,28 @@ public final class InNamespaceExtension implements InvocationInterceptor {
     public void interceptTestTemplateMethod(Invocation<Void> invocation,
             ReflectiveInvocationContext<Method> invocationContext, ExtensionContext context) throws Throwable {
         runInChildOrProceed(invocation, context);
+    }
+
+    /**
+     * The factory and its dynamic tests run in one child; here the factory returns their replay, so that JUnit
+     * reports each dynamic test and container under its own name with the child's outcome.
+     */
+    @Override
+    public <T> T interceptTestFactoryMethod(Invocation<T> invocation,
+            ReflectiveInvocationContext<Method> invocationContext, ExtensionContext context) throws Throwable {
+        Optional<NamespaceRequest> request = NamespaceRequest.of(context);
+        if (request.isEmpty()) {
+            return invocation.proceed();
+        }
+        if (inChild(context)) {
+            verifySameInvocation(invocation, context);
+            return invocation.proceed();
+        }
+        ChildRun.Result result = runInChild(invocation, context, request.get());
+        OutcomeReplay.replay(result.outcome());
+        @SuppressWarnings("unchecked") // JUnit takes any stream of dynamic nodes, whatever the declared type
+        T nodes = (T) DynamicReplay.nodes(result.dynamicNodes());
+        return nodes;
     }
 
     @Override
@@ -67,6 +87,11 @@ public final class InNamespaceExtension implements InvocationInterceptor {
             invocation.proceed();
             return;
         }
+        OutcomeReplay.replay(runInChild(invocation, context, request.get()).outcome());
+    }
+
+    private static ChildRun.Result runInChild(Invocation<?> invocation, ExtensionContext context,
+            NamespaceRequest request) {
         Settings settings = Settings.of(context);
         // JUnit requires proceed() or skip() exactly once; from here on the outcome is the child's.
         invocation.skip();
@@ -74,14 +99,14 @@ public final class InNamespaceExtension implements InvocationInterceptor {
         if (unsupported.isPresent()) {
             throw new TestAbortedException("nsjunit cannot create namespaces here: " + unsupported.get());
         }
-        replay(new ChildRun(context, request.get(), settings).run());
+        return new ChildRun(context, request, settings).run();
     }
 
     /**
      * The child recomputes a template's invocations and runs the one at the parent's position; if its arguments
      * came out differently (a random or time-based source), that is another case than the parent reported.
      */
-    private static void verifySameInvocation(Invocation<Void> invocation, ExtensionContext context) {
+    private static void verifySameInvocation(Invocation<?> invocation, ExtensionContext context) {
         Optional<String> expected = context.getConfigurationParameter(ChildBooter.EXPECTED_DISPLAY_NAME_KEY);
         if (expected.isPresent() && !expected.get().equals(context.getDisplayName())) {
             invocation.skip();
@@ -105,18 +130,5 @@ public final class InNamespaceExtension implements InvocationInterceptor {
 
     private static boolean inChild(ExtensionContext context) {
         return context.getConfigurationParameter(ChildBooter.IN_CHILD_KEY).map(Boolean::parseBoolean).orElse(false);
-    }
-
-    private static void replay(Finished finished) throws Throwable {
-        if (finished.status() == Status.SUCCESSFUL) {
-            return;
-        }
-        Throwable throwable = finished.throwable() == null
-                ? new ChildJvmException("the child reported " + finished.status() + " without a throwable")
-                : ThrowableReplay.rebuild(finished.throwable());
-        if (finished.status() == Status.ABORTED && !(throwable instanceof TestAbortedException)) {
-            throw new TestAbortedException(throwable.getMessage(), throwable);
-        }
-        throw throwable;
     }
 }

@@ -3,6 +3,7 @@ package dev.nsjunit.internal.wire;
 import dev.nsjunit.NamespaceType;
 import dev.nsjunit.Namespaces;
 import dev.nsjunit.internal.libc.Fd;
+import dev.nsjunit.internal.wire.Message.DynamicNode;
 import dev.nsjunit.internal.wire.Message.Finished;
 import dev.nsjunit.internal.wire.Message.Go;
 import dev.nsjunit.internal.wire.Message.Ready;
@@ -69,8 +70,14 @@ public final class Channel {
             writeMap(m.keyValuePairs());
         } else if (message instanceof Finished m) {
             out.writeByte(7);
-            out.writeByte(m.status().ordinal());
-            writeThrowable(m.throwable());
+            writeFinished(m);
+        } else if (message instanceof DynamicNode m) {
+            out.writeByte(8);
+            writeString(m.uniqueId());
+            writeString(m.parentId());
+            writeString(m.displayName());
+            out.writeBoolean(m.container());
+            writeFinished(m.outcome());
         }
         out.flush();
     }
@@ -96,11 +103,22 @@ public final class Channel {
             case 6:
                 return new ReportEntry(readMap());
             case 7:
-                return new Finished(Message.Status.values()[in.readUnsignedByte()], readThrowable());
+                return readFinished();
+            case 8:
+                return new DynamicNode(readString(), readString(), readString(), in.readBoolean(), readFinished());
             default:
                 throw new IOException("unknown message tag " + tag + " on the nsjunit channel: parent and child "
                         + "run different nsjunit versions, or something else wrote to the channel");
         }
+    }
+
+    private void writeFinished(Finished finished) throws IOException {
+        out.writeByte(finished.status().ordinal());
+        writeThrowable(finished.throwable());
+    }
+
+    private Finished readFinished() throws IOException {
+        return new Finished(Message.Status.values()[in.readUnsignedByte()], readThrowable());
     }
 
     private void writeString(String s) throws IOException {

@@ -15,6 +15,7 @@ import java.util.Set;
  *   parent → child  Go             the parent's check from outside passed
  *                   or Stop        it did not; the child exits without running user code
  *   child → parent  ReportEntry*   entries the test published
+ *                   DynamicNode*   for a test factory: each dynamic test or container, once finished
  *                   Finished       the test's outcome
  * </pre>
  * Plain data only: no JUnit type crosses, because their serialized forms differ between JUnit 5 and 6.
@@ -38,6 +39,14 @@ public sealed interface Message {
     }
 
     record ReportEntry(Map<String, String> keyValuePairs) implements Message {
+    }
+
+    /**
+     * A dynamic test or container a test factory produced in the child, with its outcome; {@code parentId} is the
+     * factory's or an enclosing container's unique ID.
+     */
+    record DynamicNode(String uniqueId, String parentId, String displayName, boolean container, Finished outcome)
+            implements Message {
     }
 
     /** The test's outcome; {@code throwable} is null exactly when it passed. */
