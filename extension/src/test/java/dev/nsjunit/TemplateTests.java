@@ -30,7 +30,7 @@ class TemplateTests {
 
         FixtureRunner.assertAllSucceeded(results, 3);
         assertThat(results.testEvents().succeeded().list()).extracting(e -> e.getTestDescriptor().getDisplayName())
-                .containsExactly("value a", "value b", "value c");
+                .containsExactly("invocation 1", "invocation 2", "invocation 3");
         List<String> marks = runner.marks();
         assertThat(marks).extracting(m -> m.split(" ")[0])
                 .containsExactly("parameterized-a", "parameterized-b", "parameterized-c");

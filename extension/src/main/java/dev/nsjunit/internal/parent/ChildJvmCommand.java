@@ -24,6 +24,10 @@ final class ChildJvmCommand {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(LEAN_DEFAULTS);
+        if (Runtime.version().feature() >= 22) {
+            // JNA calls System.load; from JDK 24 on that warns on stderr unless native access is granted.
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
         command.addAll(inheritedOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         command.addAll(settings.childJvmArgs());
         settings.debugPort().ifPresent(port -> command.add(
