@@ -7,8 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command line of a child JVM: this JVM's {@code java} binary and classpath (under Surefire, the manifest-only
- * booter jar, whose manifest lists the real classpath), the options of this JVM that a test may rely on, and
+ * The command line of a child JVM: this JVM's {@code java} binary and the test's classpath, the options of this JVM that a test may rely on, and
  * lean defaults for a JVM that runs one test.
  */
 final class ChildJvmCommand {
@@ -20,7 +19,7 @@ final class ChildJvmCommand {
     private ChildJvmCommand() {
     }
 
-    static List<String> build(Settings settings) {
+    static List<String> build(Settings settings, ClassLoader testClassLoader) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(LEAN_DEFAULTS);
@@ -33,7 +32,7 @@ final class ChildJvmCommand {
         settings.debugPort().ifPresent(port -> command.add(
                 "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:" + port));
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(ChildClasspath.of(testClassLoader));
         command.add(ChildBooter.class.getName());
         return command;
     }

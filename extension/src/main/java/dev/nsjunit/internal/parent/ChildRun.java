@@ -74,7 +74,8 @@ final class ChildRun {
         Namespaces parent = Namespaces.current();
         ChildProcess child;
         try {
-            child = Spawner.spawn(request.types(), ChildJvmCommand.build(settings), System.getenv());
+            child = Spawner.spawn(request.types(), ChildJvmCommand.build(settings,
+                    context.getRequiredTestClass().getClassLoader()), System.getenv());
         } catch (SpawnException e) {
             String message = "cannot start the child JVM for " + context.getDisplayName() + " ("
                     + request.declaredOn() + "): " + e.getMessage();
