@@ -17,6 +17,7 @@ import dev.nsjunit.internal.libc.LibC;
 import dev.nsjunit.internal.parent.IsolationFailedException;
 import dev.nsjunit.fixtures.MethodLevelTestCase;
 import dev.nsjunit.fixtures.NestedTestCase;
+import dev.nsjunit.fixtures.UserExtensionsTestCase;
 import dev.nsjunit.fixtures.ConfigurationErrorTestCase;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -74,6 +75,16 @@ class InNamespaceExtensionTests {
         assertThat(runner.marks()).anyMatch(m -> m.startsWith("inherits ") && m.endsWith(" outer"))
                 .anyMatch(m -> m.startsWith("own ") && m.endsWith(" " + Marks.hostname()));
         assertThat(runner.marks()).noneMatch(m -> m.contains(" " + thisPid() + " "));
+    }
+
+    @Test
+    @DisplayName("the user's own extensions run in the child too; PER_CLASS and constructor injection work")
+    void userExtensionsRunInTheChild() {
+        FixtureRunner runner = new FixtureRunner(temp);
+        FixtureRunner.assertAllSucceeded(runner.run(selectClass(UserExtensionsTestCase.class)), 1);
+
+        assertThat(runner.marks()).filteredOn(m -> m.endsWith(" extended")).extracting(m -> m.split(" ")[0])
+                .containsExactly("declared", "registered", "body:resolved");
     }
 
     @Test
