@@ -31,8 +31,8 @@ class UserNamespaceSampleTest {
     @Order(1)
     @InNamespace(user = true)
     void isRootWithEveryCapability() throws IOException {
-        // readAllLines, not readString: Java reads a file of size 0 (all of /proc) one byte first, and an integer
-        // sysctl answers any read that does not start at offset 0 with end-of-file, so readString gives "4" for 40.
+        // readAllLines, not readString: Java reads a file of size 0 one byte first, and an integer sysctl answers
+        // a read past offset 0 with end-of-file, so readString would give "4" for 40.
         long lastCapability = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/cap_last_cap")).get(0));
 
         assertThat(status("Uid")).isEqualTo("0\t0\t0\t0");
