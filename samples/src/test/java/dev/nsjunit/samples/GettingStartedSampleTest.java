@@ -1,0 +1,16 @@
+package dev.nsjunit.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nsjunit.InNamespace;
+import org.junit.jupiter.api.Test;
+
+/** The smallest use of nsjunit, shown in docs/getting-started.md: every test of the class runs as PID 1. */
+@InNamespace(pid = true)
+class GettingStartedSampleTest {
+
+    @Test
+    void runsAsPid1() {
+        assertThat(ProcessHandle.current().pid()).isEqualTo(1L);
+    }
+}

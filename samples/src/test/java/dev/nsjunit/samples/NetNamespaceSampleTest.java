@@ -1,0 +1,67 @@
+package dev.nsjunit.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nsjunit.InNamespace;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A network namespace (Linux 2.6.29) gives a test devices, addresses and ports of its own: it starts with only a
+ * loopback device, which nsjunit brings up, and a port it listens on is not taken on the host.
+ */
+class NetNamespaceSampleTest {
+
+    private static final int PORT = 47113;
+
+    @Test
+    @InNamespace(net = true)
+    void hasOnlyLoopbackAndItIsUp() throws IOException {
+        // Ask the kernel, as NetworkInterface does: /sys/class/net would still list the host's devices, because
+        // sysfs shows the network namespace of whoever mounted it.
+        assertThat(NetworkInterface.networkInterfaces()).singleElement().satisfies(device -> {
+            assertThat(device.getName()).isEqualTo("lo");
+            assertThat(device.isUp()).isTrue();
+        });
+    }
+
+    @Test
+    @InNamespace(net = true)
+    void listensOnAPortTheHostDoesNotSee() throws IOException {
+        try (ServerSocket server = new ServerSocket(PORT, 1, InetAddress.getLoopbackAddress())) {
+            long hostJvm = ProcessHandle.current().parent().orElseThrow().pid();
+
+            assertThat(listeningPorts("self")).contains(PORT);
+            assertThat(listeningPorts(Long.toString(hostJvm))).doesNotContain(PORT);
+        }
+    }
+
+    /**
+     * The ports with a listening TCP socket in the network namespace of process {@code pid}: {@code /proc/<pid>/net}
+     * shows that process's namespace, whoever reads it.
+     */
+    private static List<Integer> listeningPorts(String pid) throws IOException {
+        List<Integer> ports = new ArrayList<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            Path file = Path.of("/proc", pid, "net", table);
+            if (!Files.exists(file)) {
+                continue; // no IPv6 on this machine
+            }
+            for (String line : Files.readAllLines(file)) {
+                // "  sl  local_address rem_address   st ...": the local port is hex after the colon; st 0A is LISTEN.
+                String[] fields = line.trim().split("\\s+");
+                if (fields[3].equals("0A")) {
+                    ports.add(Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1), 16));
+                }
+            }
+        }
+        return ports;
+    }
+}
