@@ -3,7 +3,6 @@ package dev.nsjunit.internal.parent;
 import dev.nsjunit.NamespaceType;
 import dev.nsjunit.Namespaces;
 import dev.nsjunit.internal.IsolationCheck;
-import dev.nsjunit.internal.child.ChildBooter;
 import dev.nsjunit.internal.spawn.ChildExit;
 import dev.nsjunit.internal.spawn.ChildProcess;
 import dev.nsjunit.internal.spawn.SpawnException;
@@ -124,7 +123,7 @@ final class ChildRun {
     private Finished converse(Channel channel, ChildProcess child, Namespaces parent, List<DynamicNode> dynamicNodes)
             throws IOException {
         channel.send(new RunTest(context.getUniqueId(), request.types(), request.hostname(), parent,
-                InheritedProperties.current(), Map.of(ChildBooter.EXPECTED_DISPLAY_NAME_KEY, context.getDisplayName())));
+                InheritedProperties.current(), LaunchConfiguration.forChild(context)));
         Message reply = channel.receive();
         if (reply instanceof Refused refused) {
             throw new IsolationFailedException(refused.reason());
