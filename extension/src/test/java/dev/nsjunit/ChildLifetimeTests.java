@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -121,9 +122,13 @@ class ChildLifetimeTests {
     @DisplayName("when the parent JVM is SIGKILLed mid-test, its child and everything the child started end promptly")
     void parentDeathEndsTheChildTree() throws Exception {
         Path marks = temp.resolve("marks.txt");
-        Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-D" + Marks.FILE_PROPERTY + "=" + marks, "-cp", System.getProperty("java.class.path"),
-                FixtureMain.class.getName(), OrphanTestCase.class.getName()).inheritIO().start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-D" + Marks.FILE_PROPERTY + "=" + marks, "-cp", System.getProperty("java.class.path")));
+        if (Runtime.version().feature() >= 22) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
+        command.addAll(List.of(FixtureMain.class.getName(), OrphanTestCase.class.getName()));
+        Process parent = new ProcessBuilder(command).inheritIO().start();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marks) && !Files.readString(marks).isEmpty());
             long child = Long.parseLong(Files.readString(marks).split(" ")[1]);
