@@ -13,11 +13,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.opentest4j.AssertionFailedError;
+import org.opentest4j.MultipleFailuresError;
 import org.opentest4j.TestAbortedException;
 
 /** The parent reports the child's outcome as its own. */
@@ -60,6 +62,18 @@ class OutcomeReplayTests {
         AssertionFailedError assertion = (AssertionFailedError) failure;
         assertThat(assertion.getExpected().getValue()).isEqualTo("expected text");
         assertThat(assertion.getActual().getValue()).isEqualTo("actual text");
+    }
+
+    @Test
+    @DisplayName("a MultipleFailuresError keeps each failure, with its expected and actual")
+    void multipleFailuresKeepEachFailure() {
+        Throwable failure = onlyFailure(run("failsSeveralAssertions"));
+
+        assertThat(failure).isExactlyInstanceOf(MultipleFailuresError.class).hasMessageStartingWith("both checks");
+        List<Throwable> failures = ((MultipleFailuresError) failure).getFailures();
+        assertThat(failures).extracting(Throwable::getMessage)
+                .containsExactly("first ==> expected: <1> but was: <2>", "second ==> expected: <x> but was: <y>");
+        assertThat(((AssertionFailedError) failures.get(1)).getExpected().getValue()).isEqualTo("x");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nsjunit.fixtures.Marks;
 import dev.nsjunit.fixtures.PlainIsolatedTestCase;
+import dev.nsjunit.fixtures.ProcMountTestCase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,11 +28,15 @@ class UnavailableNamespacesTests {
 
     private List<String> runFixtureJvm(List<String> prefix, String... configuration)
             throws IOException, InterruptedException {
+        return runFixtureJvm(PlainIsolatedTestCase.class, prefix, configuration);
+    }
+
+    private List<String> runFixtureJvm(Class<?> fixture, List<String> prefix, String... configuration)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-D" + Marks.FILE_PROPERTY + "=" + temp.resolve("marks.txt"),
-                "-cp", System.getProperty("java.class.path"), FixtureMain.class.getName(),
-                PlainIsolatedTestCase.class.getName()));
+                "-cp", System.getProperty("java.class.path"), FixtureMain.class.getName(), fixture.getName()));
         command.addAll(List.of(configuration));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -65,6 +70,22 @@ class UnavailableNamespacesTests {
         assertThat(results.get(1)).startsWith("RESULT uts() ABORTED org.opentest4j.TestAbortedException: cannot "
                 + "start the child JVM for uts()").contains("EPERM (1)")
                 .endsWith("[aborted, not failed: nsjunit.unavailable = abort]");
+    }
+
+    @Test
+    @DisplayName("where /proc is partly covered (as in many containers), a user namespace cannot mount its own: EPERM "
+            + "with the cause, and no user code runs")
+    void procNotMountableInAUserNamespace() throws Exception {
+        // The cover is made in a mount namespace of the test JVM's own, so the host's /proc stays as it is.
+        List<String> results = runFixtureJvm(ProcMountTestCase.class, List.of("unshare", "--mount", "sh", "-c",
+                "mount -t tmpfs nsjunit-cover /proc/sys && exec \"$@\"", "sh"));
+
+        assertThat(results).singleElement().asString()
+                .startsWith("RESULT needsItsOwnProc() FAILED dev.nsjunit.internal.parent.IsolationFailedException: "
+                        + "mount(\"proc\", \"/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC) failed: EPERM (1) — in a "
+                        + "user namespace the kernel allows a new proc mount only where the host's /proc is not partly "
+                        + "covered by other mounts");
+        assertThat(temp.resolve("marks.txt")).doesNotExist();
     }
 
     @Test
