@@ -186,6 +186,42 @@ class InNamespaceExtensionTests {
     }
 
     @Test
+    @DisplayName("two disagreeing @InNamespace on one element (directly and through an own annotation) are an error")
+    void conflictingAnnotations() {
+        FixtureRunner runner = new FixtureRunner(temp);
+        Throwable failure = onlyFailure(runner.run(selectMethod(ConfigurationErrorTestCase.class, "conflicting")));
+
+        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith("method " + ConfigurationErrorTestCase.class.getName() + "#conflicting "
+                        + "carries conflicting @InNamespace declarations: ")
+                .hasMessageContaining("net=true").hasMessageContaining(" directly and ")
+                .hasMessageContaining("hostname=\"composed\"").hasMessageContaining(" through @InBox")
+                .hasMessageEndingWith(". Keep one of them; nsjunit does not merge them.");
+        assertThat(runner.marks()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("where the spawn mechanism cannot work (here: an unknown CPU), the test is aborted with the reason")
+    void unsupportedPlatformAborts() {
+        FixtureRunner runner = new FixtureRunner(temp);
+        String arch = System.getProperty("os.arch");
+        EngineExecutionResults results;
+        System.setProperty("os.arch", "riscv64");
+        try {
+            results = runner.run(selectMethod(MismatchTestCase.class, "body"));
+        } finally {
+            System.setProperty("os.arch", arch);
+        }
+
+        results.testEvents().assertStatistics(stats -> stats.aborted(1).failed(0).succeeded(0));
+        assertThat(results.testEvents().aborted().list().get(0)
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable())
+                .get().asString().isEqualTo("org.opentest4j.TestAbortedException: nsjunit cannot create namespaces "
+                        + "here: nsjunit knows glibc's ucontext_t layout only on x86-64 and aarch64; this is riscv64");
+        assertThat(runner.marks()).isEmpty();
+    }
+
+    @Test
     @DisplayName("a host name over 64 bytes is a configuration error, and no code runs")
     void longHostnameIsAConfigurationError() {
         FixtureRunner runner = new FixtureRunner(temp);

@@ -2,12 +2,17 @@ package dev.nsjunit.internal.parent;
 
 import dev.nsjunit.InNamespace;
 import dev.nsjunit.NamespaceType;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
@@ -27,6 +32,7 @@ record NamespaceRequest(Set<NamespaceType> types, String hostname, String declar
         for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
             Optional<AnnotatedElement> element = c.get().getElement();
             if (element.isPresent()) {
+                rejectConflicts(element.get());
                 Optional<InNamespace> annotation = AnnotationSupport.findAnnotation(element.get(), InNamespace.class);
                 if (annotation.isPresent()) {
                     return Optional.of(validated(annotation.get(), element.get()));
@@ -34,6 +40,28 @@ record NamespaceRequest(Set<NamespaceType> types, String hostname, String declar
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * One element may carry {@code @InNamespace} directly and through annotations of the user's own; if those
+     * disagree, no rule says which one the user meant.
+     */
+    private static void rejectConflicts(AnnotatedElement element) {
+        Map<String, InNamespace> declarations = new LinkedHashMap<>();
+        for (Annotation annotation : element.getAnnotations()) {
+            if (annotation instanceof InNamespace direct) {
+                declarations.put("directly", direct);
+            } else {
+                AnnotationSupport.findAnnotation(annotation.annotationType(), InNamespace.class).ifPresent(
+                        meta -> declarations.put("through @" + annotation.annotationType().getSimpleName(), meta));
+            }
+        }
+        if (new HashSet<>(declarations.values()).size() > 1) {
+            throw new ExtensionConfigurationException(describe(element) + " carries conflicting @InNamespace "
+                    + "declarations: " + declarations.entrySet().stream()
+                            .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(" and "))
+                    + ". Keep one of them; nsjunit does not merge them.");
+        }
     }
 
     static NamespaceRequest validated(InNamespace annotation, AnnotatedElement element) {
