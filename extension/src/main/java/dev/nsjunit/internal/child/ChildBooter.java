@@ -31,7 +31,14 @@ public final class ChildBooter {
     private ChildBooter() {
     }
 
-    public static void main(String[] args) {
+    /** The argument that makes a JVM run {@link Warmup} instead of a test from a parent. */
+    public static final String WARM_UP = "--warm-up";
+
+    public static void main(String[] args) throws IOException {
+        if (args.length == 1 && args[0].equals(WARM_UP)) {
+            Warmup.run();
+            return;
+        }
         Channel channel = new Channel(new Fd(Spawner.CHILD_CHANNEL_FD));
         try {
             RunTest run = (RunTest) channel.receive();

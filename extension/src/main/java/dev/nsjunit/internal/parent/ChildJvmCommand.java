@@ -2,9 +2,13 @@ package dev.nsjunit.internal.parent;
 
 import dev.nsjunit.internal.child.ChildBooter;
 import java.lang.management.ManagementFactory;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The command line of a child JVM: this JVM's {@code java} binary and the test's classpath, the options of this JVM that a test may rely on, and
@@ -31,10 +35,50 @@ final class ChildJvmCommand {
         command.addAll(settings.childJvmArgs());
         settings.debugPort().ifPresent(port -> command.add(
                 "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:" + port));
+        List<String> classpath = ChildClasspath.of(testClassLoader);
+        if (settings.classDataArchive()) {
+            classpath = withArchive(command, classpath, settings);
+        }
         command.add("-cp");
-        command.add(ChildClasspath.of(testClassLoader));
+        command.add(String.join(File.pathSeparator, classpath));
         command.add(ChildBooter.class.getName());
         return command;
+    }
+
+    /**
+     * Adds the class-data archive, if one can be had, and returns the classpath it needs: the jars it was trained
+     * on, then the directories, which an archive cannot hold. (A class in both a directory and a jar would now
+     * come from the jar; turn the archive off with nsjunit.child.archive=false if a test relies on the opposite.)
+     */
+    private static List<String> withArchive(List<String> command, List<String> classpath, Settings settings) {
+        List<String> jars = new ArrayList<>();
+        List<String> directories = new ArrayList<>();
+        for (String entry : ChildClasspath.expanded(classpath)) {
+            (Files.isDirectory(Paths.get(entry)) ? directories : jars).add(entry);
+        }
+        // The archive is trained on jars, so nsjunit's own classes must come from one (in nsjunit's own build they
+        // are a directory, and its children start without an archive).
+        Optional<Path> archive = jars.contains(nsjunitLocation())
+                ? ClassDataArchive.forJars(jars, LEAN_DEFAULTS, settings.cacheDirectory()) : Optional.empty();
+        if (archive.isEmpty()) {
+            return classpath;
+        }
+        command.add("-XX:SharedArchiveFile=" + archive.get());
+        // A mismatch (a jar changed since) only means no sharing, which -Xshare:auto accepts; not worth a warning.
+        command.add("-Xlog:cds=off");
+        command.add("-Xlog:cds+dynamic=off");
+        List<String> ordered = new ArrayList<>(jars);
+        ordered.addAll(directories);
+        return ordered;
+    }
+
+    private static String nsjunitLocation() {
+        try {
+            return Paths.get(ChildBooter.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toAbsolutePath().normalize().toString();
+        } catch (java.net.URISyntaxException | RuntimeException unknown) {
+            return "";
+        }
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.nsjunit.internal.parent;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -16,13 +19,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * (junit-platform.properties, {@code -D}, the launcher request). A bad value fails fast with its key.
  */
 record Settings(Duration childTimeout, boolean printIsolation, List<String> childJvmArgs, OptionalInt debugPort,
-        boolean abortWhenUnavailable) {
+        boolean abortWhenUnavailable, boolean classDataArchive, Path cacheDirectory) {
 
     static final String CHILD_TIMEOUT = "nsjunit.child.timeout";
     static final String REPORT_CONSOLE = "nsjunit.report.console";
     static final String CHILD_JVM_ARGS = "nsjunit.child.jvm.args";
     static final String CHILD_DEBUG = "nsjunit.child.debug";
     static final String UNAVAILABLE = "nsjunit.unavailable";
+    static final String CHILD_ARCHIVE = "nsjunit.child.archive";
+    static final String CACHE_DIR = "nsjunit.cache.dir";
 
     private static final Duration DEFAULT_CHILD_TIMEOUT = Duration.ofMinutes(10);
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
@@ -49,7 +54,22 @@ record Settings(Duration childTimeout, boolean printIsolation, List<String> chil
                 .map(value -> OptionalInt.of(parsePort(CHILD_DEBUG, value))).orElse(OptionalInt.empty());
         boolean abort = context.getConfigurationParameter(UNAVAILABLE)
                 .map(value -> parseChoice(UNAVAILABLE, value, "fail", "abort").equals("abort")).orElse(false);
-        return new Settings(timeout, print, jvmArgs.equals(List.of("")) ? List.of() : jvmArgs, debugPort, abort);
+        boolean archive = context.getConfigurationParameter(CHILD_ARCHIVE)
+                .map(value -> parseBoolean(CHILD_ARCHIVE, value)).orElse(true);
+        Path cache = context.getConfigurationParameter(CACHE_DIR).map(value -> Paths.get(value).toAbsolutePath())
+                .orElseGet(Settings::defaultCacheDirectory);
+        return new Settings(timeout, print, jvmArgs.equals(List.of("")) ? List.of() : jvmArgs, debugPort, abort,
+                archive, cache);
+    }
+
+    /** The build's output directory where there is one (Maven's target/), so that a clean removes it too. */
+    private static Path defaultCacheDirectory() {
+        Path target = Paths.get(System.getProperty("user.dir"), "target");
+        if (Files.isDirectory(target)) {
+            return target.resolve("nsjunit-cache").toAbsolutePath();
+        }
+        return Paths.get(System.getProperty("java.io.tmpdir"), "nsjunit-cache-" + System.getProperty("user.name"))
+                .toAbsolutePath();
     }
 
     static int parsePort(String key, String value) {

@@ -1,0 +1,29 @@
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+
+/**
+ * Runs one bench class through the JUnit Platform Launcher, the same way for plain and isolated tests; with
+ * "parallel", under Jupiter's parallel execution with 2 threads. Exits 1 unless every test passed.
+ */
+public class BenchRunner {
+    public static void main(String[] args) throws Exception {
+        LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(Class.forName(args[0])));
+        if (args.length > 1 && args[1].equals("parallel")) {
+            request.configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                    .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "2");
+        }
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        LauncherFactory.create().execute(request.build(), listener);
+        long passed = listener.getSummary().getTestsSucceededCount();
+        if (passed == 0 || listener.getSummary().getTotalFailureCount() > 0) {
+            listener.getSummary().printFailuresTo(new java.io.PrintWriter(System.err, true), 20);
+            System.exit(1);
+        }
+    }
+}

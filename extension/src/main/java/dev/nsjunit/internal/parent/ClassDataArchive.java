@@ -1,0 +1,119 @@
+package dev.nsjunit.internal.parent;
+
+import dev.nsjunit.internal.child.ChildBooter;
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A class-data archive (dynamic AppCDS) of the classes every child JVM loads, so that a child maps them instead of
+ * loading, verifying and linking them again: it roughly halves a child's start. Built once per JDK and set of
+ * jars, by running the child booter's warm-up with {@code -XX:ArchiveClassesAtExit}, and kept in the cache
+ * directory; a change to the JDK or to any jar gives it a new name. A missing or unusable archive never fails a
+ * test: children then start without one, as they would with {@code nsjunit.child.archive=false}.
+ *
+ * <p>Two rules of the JDK shape this: an archive can only be dumped from a classpath without non-empty
+ * directories, so it is trained on the jars alone and a child lists its directories after them; and only an
+ * absolute classpath is checked correctly, so every entry is made absolute.
+ */
+final class ClassDataArchive {
+
+    private static final long TRAINING_LIMIT_SECONDS = 120;
+    private static final Map<Path, Optional<Path>> KNOWN = new ConcurrentHashMap<>();
+
+    private ClassDataArchive() {
+    }
+
+    /** The archive for {@code jars}, trained now if there is none yet; empty if none can be had. */
+    static Optional<Path> forJars(List<String> jars, List<String> jvmOptions, Path cacheDirectory) {
+        if (jars.isEmpty()) {
+            return Optional.empty();
+        }
+        Path archive = cacheDirectory.resolve("child-" + key(jars) + ".jsa");
+        return KNOWN.computeIfAbsent(archive, a -> trainIfMissing(a, jars, jvmOptions));
+    }
+
+    private static Optional<Path> trainIfMissing(Path archive, List<String> jars, List<String> jvmOptions) {
+        try {
+            Files.createDirectories(archive.getParent());
+            Path lockFile = archive.resolveSibling(archive.getFileName() + ".lock");
+            // Another test JVM (a second Surefire fork) may be training the same archive right now.
+            try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock held = lock.lock()) {
+                if (!Files.isRegularFile(archive) || Files.size(archive) == 0) {
+                    train(archive, jars, jvmOptions);
+                }
+            }
+            return Optional.of(archive);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("nsjunit: no class-data archive for child JVMs (" + e.getMessage() + "); they start "
+                    + "without one, which is slower. Set nsjunit.child.archive=false to stop trying.");
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private static void train(Path archive, List<String> jars, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
+        Path log = archive.resolveSibling(archive.getFileName() + ".log");
+        Files.deleteIfExists(partial);
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-XX:ArchiveClassesAtExit=" + partial);
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, jars));
+        command.add(ChildBooter.class.getName());
+        command.add(ChildBooter.WARM_UP);
+        Process training = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .start();
+        if (!training.waitFor(TRAINING_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            training.destroyForcibly().waitFor();
+            throw new IOException("training the archive took over " + TRAINING_LIMIT_SECONDS + " s; see " + log);
+        }
+        if (training.exitValue() != 0 || !Files.isRegularFile(partial) || Files.size(partial) == 0) {
+            Files.deleteIfExists(partial);
+            throw new IOException("training the archive failed with exit code " + training.exitValue() + "; see "
+                    + log);
+        }
+        Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.deleteIfExists(log);
+    }
+
+    /** Names the JDK and each jar with its size and modification time: any change gives another archive. */
+    static String key(List<String> jars) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            StringBuilder identity = new StringBuilder(System.getProperty("java.home")).append('\n')
+                    .append(System.getProperty("java.vm.version")).append('\n');
+            for (String jar : jars) {
+                Path path = Paths.get(jar);
+                identity.append(jar).append('|').append(Files.size(path)).append('|')
+                        .append(Files.getLastModifiedTime(path).toMillis()).append('\n');
+            }
+            byte[] hash = digest.digest(identity.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 12);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot name the class-data archive: " + e.getMessage(), e);
+        }
+    }
+}
