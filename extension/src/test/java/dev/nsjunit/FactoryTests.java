@@ -52,6 +52,18 @@ class FactoryTests {
     }
 
     @Test
+    @DisplayName("a factory stream that throws midway reports the dynamic tests that ran, then fails the factory")
+    void streamFailingMidway() {
+        EngineExecutionResults results = new FixtureRunner(temp).run(selectMethod(FactoryTestCase.class,
+                "streamFailsMidway"));
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
+        Throwable failure = results.containerEvents().failed().list().get(0).getPayload(TestExecutionResult.class)
+                .orElseThrow().getThrowable().orElseThrow();
+        assertThat(failure).isExactlyInstanceOf(IllegalStateException.class).hasMessage("no third");
+    }
+
+    @Test
     @DisplayName("a factory that throws in the child fails as the factory, with the child's exception")
     void throwingFactory() {
         EngineExecutionResults results = new FixtureRunner(temp).run(selectMethod(FactoryTestCase.class,

@@ -6,6 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 
 import dev.nsjunit.fixtures.OutcomesTestCase;
 import dev.nsjunit.fixtures.OutputTestCase;
+import dev.nsjunit.internal.parent.ChildJvmException;
 import dev.nsjunit.internal.parent.ChildThrowable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,6 +75,28 @@ class OutcomeReplayTests {
         assertThat(failures).extracting(Throwable::getMessage)
                 .containsExactly("first ==> expected: <1> but was: <2>", "second ==> expected: <x> but was: <y>");
         assertThat(((AssertionFailedError) failures.get(1)).getExpected().getValue()).isEqualTo("x");
+    }
+
+    @Test
+    @DisplayName("expected and actual values of the project's own types (records, enums) survive the trip")
+    void valuesOfOwnTypesSurvive() {
+        Throwable failure = onlyFailure(run("failsOnValuesOfItsOwnTypes"));
+
+        List<Throwable> failures = ((MultipleFailuresError) failure).getFailures();
+        assertThat(((AssertionFailedError) failures.get(0)).getExpected().getValue())
+                .isEqualTo(new OutcomesTestCase.Point(1, 2));
+        assertThat(((AssertionFailedError) failures.get(1)).getActual().getValue())
+                .isEqualTo(OutcomesTestCase.Color.BLUE);
+    }
+
+    @Test
+    @DisplayName("the child's OutOfMemoryError fails that test only, not the whole run")
+    void outOfMemoryInTheChildFailsOnlyThatTest() {
+        Throwable failure = onlyFailure(run("runsOutOfMemory"));
+
+        assertThat(failure).isInstanceOf(ChildJvmException.class)
+                .hasMessageStartingWith("the child JVM ran out of memory: simulated in the child")
+                .cause().isInstanceOf(OutOfMemoryError.class);
     }
 
     @Test

@@ -27,7 +27,8 @@ class SpawnerTests {
     private static final Map<String, String> ENV = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
 
     private static String runShell(Set<NamespaceType> types, String script) throws Exception {
-        try (ChildProcess child = Spawner.spawn(types, List.of("/bin/sh", "-c", script), ENV)) {
+        try (ChildProcess child = Spawner.spawn(types, List.of("/bin/sh", "-c", script), ENV);
+                Fd stdout = child.stdout(); Fd stderr = child.stderr()) {
             String out = readAll(child.stdout());
             ChildExit exit = child.awaitExit(Duration.ofSeconds(10));
             assertThat(exit.describe()).isEqualTo("exited with code 0");
@@ -105,7 +106,8 @@ class SpawnerTests {
     @DisplayName("killTree ends the child and what it started in the background")
     void killTreeEndsEverything() throws Exception {
         try (ChildProcess child = Spawner.spawn(EnumSet.of(NamespaceType.UTS),
-                List.of("/bin/sh", "-c", "sleep 623.5 & sleep 623.5"), ENV)) {
+                List.of("/bin/sh", "-c", "sleep 623.5 & sleep 623.5"), ENV);
+                Fd stdout = child.stdout(); Fd stderr = child.stderr()) {
             child.killTree();
             ChildExit exit = child.awaitExit(Duration.ofSeconds(10));
             assertThat(exit.describe()).isEqualTo("was killed by SIGKILL (9)");

@@ -59,6 +59,15 @@ class TemplateTests {
     }
 
     @Test
+    @DisplayName("an argument without toString (an identity hash in its name) is the same case in the child")
+    void identityHashesAreNotADifference() {
+        FixtureRunner runner = new FixtureRunner(temp);
+        FixtureRunner.assertAllSucceeded(runner.run(selectMethod(TemplatesTestCase.class, "argumentWithoutToString",
+                "java.lang.Object")), 1);
+        assertThat(runner.marks()).hasSize(1);
+    }
+
+    @Test
     @DisplayName("an argument source that differs from run to run is refused in the child before the test runs")
     void nonDeterministicArgumentsAreRefused() {
         FixtureRunner runner = new FixtureRunner(temp);

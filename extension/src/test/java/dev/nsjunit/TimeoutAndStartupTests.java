@@ -71,6 +71,28 @@ class TimeoutAndStartupTests {
     }
 
     @Test
+    @DisplayName("a classpath longer than the kernel takes in one argument reaches the child through an argfile")
+    void longClasspath() {
+        String original = System.getProperty("java.class.path");
+        StringBuilder longer = new StringBuilder(original);
+        for (int i = 0; i < 2000; i++) {
+            longer.append(java.io.File.pathSeparator).append("/nonexistent/nsjunit/padding/entry-").append(i)
+                    .append("/with-a-long-enough-name-to-fill-the-line.jar");
+        }
+        assertThat(longer.length()).isGreaterThan(128 * 1024);
+        FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.cache.dir", temp.resolve("cache").toString());
+        System.setProperty("java.class.path", longer.toString());
+        EngineExecutionResults results;
+        try {
+            results = runner.run(selectMethod(PlainIsolatedTestCase.class, "uts"));
+        } finally {
+            System.setProperty("java.class.path", original);
+        }
+        FixtureRunner.assertAllSucceeded(results, 1);
+        assertThat(runner.marks()).hasSize(1);
+    }
+
+    @Test
     @DisplayName("nsjunit.child.debug starts the child suspended with JDWP on that port, for a debugger to attach")
     void debuggerCanAttach() throws Exception {
         int port;

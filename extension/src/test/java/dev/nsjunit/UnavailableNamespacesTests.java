@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nsjunit.fixtures.Marks;
 import dev.nsjunit.fixtures.PlainIsolatedTestCase;
 import dev.nsjunit.fixtures.ProcMountTestCase;
+import dev.nsjunit.fixtures.TimeOnlyTestCase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,7 +59,20 @@ class UnavailableNamespacesTests {
                         + "uts() (method " + PlainIsolatedTestCase.class.getName() + "#uts): clone(CLONE_NEWUTS) "
                         + "failed: EPERM (1) — uid 0 lacks CAP_SYS_ADMIN, which creating uts namespaces needs. "
                         + "Add user = true to @InNamespace to run rootless (a new user namespace grants the "
-                        + "capability inside it), or run as root.");
+                        + "capability inside it), or give the test JVM CAP_SYS_ADMIN.");
+    }
+
+    @Test
+    @DisplayName("time = true without CAP_SYS_ADMIN fails before spawning, with the hint, instead of a silent no-op")
+    void timeWithoutPrivilege() throws Exception {
+        List<String> results = runFixtureJvm(TimeOnlyTestCase.class, WITHOUT_CAP_SYS_ADMIN);
+
+        assertThat(results).singleElement().asString().startsWith("RESULT time() FAILED dev.nsjunit.internal."
+                + "parent.ChildJvmException: cannot start the child JVM for time()")
+                .contains("unshare(CLONE_NEWTIME) would fail: EPERM (1) — uid 0 lacks CAP_SYS_ADMIN, which creating "
+                        + "a time namespace needs. Add user = true")
+                .endsWith("or give the test JVM CAP_SYS_ADMIN.");
+        assertThat(temp.resolve("marks.txt")).doesNotExist();
     }
 
     @Test

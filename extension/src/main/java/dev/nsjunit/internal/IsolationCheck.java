@@ -63,6 +63,17 @@ public final class IsolationCheck {
         return namespaces.types().contains(type) ? Long.toString(namespaces.inode(type)) : "-";
     }
 
+    private static boolean kernelBefore(int major, int minor) {
+        String[] version = System.getProperty("os.version", "0.0").split("[.-]");
+        try {
+            int actualMajor = Integer.parseInt(version[0]);
+            int actualMinor = version.length > 1 ? Integer.parseInt(version[1]) : 0;
+            return actualMajor < major || (actualMajor == major && actualMinor < minor);
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
     /** Why a check failed: each mismatching type, both inodes, what was expected, and the table. */
     public static String failure(String checkedBy, Namespaces parent, Namespaces child,
             Set<NamespaceType> requested) {
@@ -72,7 +83,7 @@ public final class IsolationCheck {
             message.append(String.format("  %s: %s, but parent inode %d and child inode %d %s%n", m.type(),
                     m.requested() ? "a new namespace was requested" : "the parent's namespace was expected",
                     m.parentInode(), m.childInode(), m.requested() ? "are the same" : "differ"));
-            if (m.type() == NamespaceType.TIME && m.requested()) {
+            if (m.type() == NamespaceType.TIME && m.requested() && kernelBefore(6, 2)) {
                 message.append("    (execve moves a process into a new time namespace only since Linux 6.2; this is ")
                         .append(System.getProperty("os.version")).append(")\n");
             }

@@ -4,6 +4,7 @@ import dev.nsjunit.NamespaceType;
 import dev.nsjunit.Namespaces;
 import dev.nsjunit.internal.IsolationCheck;
 import dev.nsjunit.internal.libc.Fd;
+import dev.nsjunit.internal.libc.LibC;
 import dev.nsjunit.internal.spawn.Spawner;
 import dev.nsjunit.internal.wire.Channel;
 import dev.nsjunit.internal.wire.Message;
@@ -39,6 +40,9 @@ public final class ChildBooter {
             Warmup.run();
             return;
         }
+        // Not inherited by what the test starts: a process that outlived the test while holding it would keep
+        // the parent from ever seeing this channel's end.
+        LibC.INSTANCE.fcntl(Spawner.CHILD_CHANNEL_FD, LibC.F_SETFD, LibC.FD_CLOEXEC);
         Channel channel = new Channel(new Fd(Spawner.CHILD_CHANNEL_FD));
         try {
             RunTest run = (RunTest) channel.receive();

@@ -87,7 +87,8 @@ final class NamespaceSetup {
             ifreq.setShort(LibC.IFNAMSIZ, (short) (flags | LibC.IFF_UP));
             LibC.INSTANCE.ioctl(socket.number(), LibC.SIOCSIFFLAGS, ifreq);
         } catch (LastErrorException e) {
-            throw new SetupFailure("ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP) failed: " + Errno.describe(e.getErrorCode())
+            throw new SetupFailure("bringing up \"lo\" (socket(AF_INET), ioctl SIOCGIFFLAGS, SIOCSIFFLAGS IFF_UP) "
+                    + "failed: " + Errno.describe(e.getErrorCode())
                     + " — the loopback device of the new network namespace could not be brought up; this needs "
                     + "CAP_NET_ADMIN in the namespace's user namespace.", e);
         }

@@ -92,7 +92,7 @@ final class SingleTestRunner {
                 send(new Message.DynamicNode(identifier.getUniqueId(), identifier.getParentId().orElse(targetId),
                         identifier.getDisplayName(), identifier.isContainer(), new Finished(Status.ABORTED,
                                 ThrowableData.of(new org.opentest4j.TestAbortedException(reason)))));
-            } else if (identifier.getUniqueId().equals(targetId) || targetId.startsWith(identifier.getUniqueId())) {
+            } else if (identifier.getUniqueId().equals(targetId) || targetId.startsWith(identifier.getUniqueId() + "/")) {
                 recordFirst(new Finished(Status.ABORTED, ThrowableData.of(
                         new org.opentest4j.TestAbortedException("skipped in the child JVM: " + reason))));
             }
@@ -107,7 +107,7 @@ final class SingleTestRunner {
                         identifier.getDisplayName(), identifier.isContainer(), finished));
             } else if (identifier.getUniqueId().equals(targetId)) {
                 outcome = finished;
-            } else if (finished.status() != Status.SUCCESSFUL && targetId.startsWith(identifier.getUniqueId())
+            } else if (finished.status() != Status.SUCCESSFUL && targetId.startsWith(identifier.getUniqueId() + "/")
                     && firstContainerFailure == null) {
                 // A failed @BeforeAll, class constructor or the like: the test itself never started.
                 firstContainerFailure = finished;

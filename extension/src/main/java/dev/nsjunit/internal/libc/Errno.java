@@ -9,6 +9,10 @@ public final class Errno {
     public static final int ENOENT = 2;
     public static final int ESRCH = 3;
     public static final int EINTR = 4;
+    public static final int E2BIG = 7;
+    public static final int EAGAIN = 11;
+    public static final int EPIPE = 32;
+    public static final int ECONNRESET = 104;
     public static final int EACCES = 13;
     public static final int EINVAL = 22;
     public static final int ENOSPC = 28;
@@ -23,7 +27,7 @@ public final class Errno {
             Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(26, "ETXTBSY"), Map.entry(28, "ENOSPC"),
             Map.entry(30, "EROFS"), Map.entry(32, "EPIPE"), Map.entry(36, "ENAMETOOLONG"),
             Map.entry(38, "ENOSYS"), Map.entry(40, "ELOOP"), Map.entry(87, "EUSERS"), Map.entry(95, "EOPNOTSUPP"),
-            Map.entry(97, "EAFNOSUPPORT"), Map.entry(98, "EADDRINUSE"), Map.entry(99, "EADDRNOTAVAIL"));
+            Map.entry(97, "EAFNOSUPPORT"), Map.entry(104, "ECONNRESET"), Map.entry(98, "EADDRINUSE"), Map.entry(99, "EADDRNOTAVAIL"));
 
     private Errno() {
     }

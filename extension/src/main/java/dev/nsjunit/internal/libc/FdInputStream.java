@@ -38,6 +38,9 @@ public final class FdInputStream extends InputStream {
         try {
             n = LibC.INSTANCE.read(fd, chunk, length);
         } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.ECONNRESET) {
+                return -1; // the other end closed a socket with data of ours unread: it is gone, as at EOF
+            }
             throw new IOException("read(fd " + fd + ") failed: " + Errno.describe(e.getErrorCode()), e);
         }
         if (n == 0) {

@@ -1,6 +1,7 @@
 package dev.nsjunit.internal.libc;
 
 import com.sun.jna.LastErrorException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -28,6 +29,10 @@ public final class FdOutputStream extends OutputStream {
             try {
                 written += (int) LibC.INSTANCE.write(fd, chunk, length - written);
             } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.EPIPE || e.getErrorCode() == Errno.ECONNRESET) {
+                    throw new EOFException("the other end of fd " + fd + " is closed: " + Errno.describe(
+                            e.getErrorCode()));
+                }
                 if (e.getErrorCode() != Errno.EINTR) {
                     throw new IOException("write(fd " + fd + ") failed: " + Errno.describe(e.getErrorCode()), e);
                 }

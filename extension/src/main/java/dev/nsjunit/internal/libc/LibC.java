@@ -25,7 +25,12 @@ public interface LibC extends Library {
     int SIGHUP = 1;
     int SIGINT = 2;
     int SIGQUIT = 3;
+    int SIGILL = 4;
+    int SIGBUS = 7;
+    int SIGFPE = 8;
     int SIGKILL = 9;
+    int SIGSEGV = 11;
+    int SIGUSR2 = 12;
     int SIGTERM = 15;
     int SIGCHLD = 17;
 
@@ -57,6 +62,8 @@ public interface LibC extends Library {
     int O_RDONLY = 0;
     int O_CLOEXEC = 0x80000;
     int F_DUPFD_CLOEXEC = 1030;
+    int F_SETFD = 2;
+    int FD_CLOEXEC = 1;
 
     int open(String pathname, int flags) throws LastErrorException;
 

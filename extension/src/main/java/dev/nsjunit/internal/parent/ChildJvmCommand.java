@@ -20,7 +20,33 @@ final class ChildJvmCommand {
     private static final List<String> LEAN_DEFAULTS = List.of(
             "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
 
+    /**
+     * The kernel refuses one argument over 128 KiB (MAX_ARG_STRLEN) with E2BIG; a longer classpath goes to the JVM
+     * in an argument file instead.
+     */
+    private static final int LONGEST_ARGUMENT = 100_000;
+
     private ChildJvmCommand() {
+    }
+
+    private static Path argumentFile(String classpath, Path directory) {
+        String quoted = "\"" + classpath.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        String content = "-cp\n" + quoted + "\n";
+        try {
+            Files.createDirectories(directory);
+            Path file = directory.resolve("classpath-" + Integer.toHexString(content.hashCode()) + ".args");
+            if (!Files.isRegularFile(file) || !Files.readString(file).equals(content)) {
+                Path partial = Files.createTempFile(directory, "classpath", ".partial");
+                Files.writeString(partial, content);
+                Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            return file;
+        } catch (java.io.IOException e) {
+            throw new ChildJvmException("cannot write the child's classpath (" + classpath.length() + " characters, "
+                    + "too long for one argument) to an argument file in " + directory + ": " + e.getMessage()
+                    + "; set nsjunit.cache.dir to a writable directory", e);
+        }
     }
 
     static List<String> build(Settings settings, ClassLoader testClassLoader) {
@@ -39,8 +65,13 @@ final class ChildJvmCommand {
         if (settings.classDataArchive()) {
             classpath = withArchive(command, classpath, settings);
         }
-        command.add("-cp");
-        command.add(String.join(File.pathSeparator, classpath));
+        String joined = String.join(File.pathSeparator, classpath);
+        if (joined.length() > LONGEST_ARGUMENT) {
+            command.add("@" + argumentFile(joined, settings.cacheDirectory()));
+        } else {
+            command.add("-cp");
+            command.add(joined);
+        }
         command.add(ChildBooter.class.getName());
         return command;
     }

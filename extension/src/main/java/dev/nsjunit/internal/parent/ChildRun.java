@@ -17,6 +17,7 @@ import dev.nsjunit.internal.wire.Message.Refused;
 import dev.nsjunit.internal.wire.Message.ReportEntry;
 import dev.nsjunit.internal.wire.Message.RunTest;
 import dev.nsjunit.internal.wire.Message.Stop;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -24,8 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,17 +36,23 @@ import org.opentest4j.TestAbortedException;
 /**
  * One test's trip through a child JVM, from the parent's side: spawn it, hold the conversation of
  * {@link Message}, check its namespaces from outside, forward its output, and end with its outcome or with how it
- * died. Whatever happens, the child and everything it started are gone when {@link #run} returns.
+ * died. When {@link #run} returns, the child and its process group are gone (with a pid namespace, everything it
+ * started); a process that left the group with its own {@code setsid} escapes, unless the test asked for a pid
+ * namespace.
  */
 final class ChildRun {
 
     private static final Duration EXIT_GRACE = Duration.ofSeconds(10);
-    private static final long PUMP_DRAIN_MILLIS = 5_000;
-    private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(r -> {
+    private static final long PUMP_DRAIN_MILLIS = 2_000;
+    private static final ScheduledThreadPoolExecutor TIMEOUTS = new ScheduledThreadPoolExecutor(1, r -> {
         Thread thread = new Thread(r, "nsjunit-child-timeouts");
         thread.setDaemon(true);
         return thread;
     });
+
+    static {
+        TIMEOUTS.setRemoveOnCancelPolicy(true); // a cancelled limit must not hold its child for 10 minutes
+    }
 
     private final ExtensionContext context;
     private final NamespaceRequest request;
@@ -101,8 +107,12 @@ final class ChildRun {
             Thread.currentThread().interrupt();
             failure = new ChildJvmException("interrupted while the child JVM (pid " + child.pid() + ") ran "
                     + context.getDisplayName() + " (a @Timeout, most likely); killed its process tree", e);
+        } catch (EOFException e) {
+            failure = null; // The child died before a whole outcome; its exit status says how, below.
         } catch (IOException e) {
-            failure = null; // EOF: the child died before a whole outcome; its exit status says how, below.
+            child.killTree();
+            failure = new ChildJvmException("the conversation with the child JVM (pid " + child.pid() + ") broke: "
+                    + e.getMessage(), e);
         } catch (RuntimeException e) {
             failure = e;
         } finally {
@@ -168,12 +178,8 @@ final class ChildRun {
     }
 
     private static void drain(OutputPump out, OutputPump err) {
-        try {
-            out.join(PUMP_DRAIN_MILLIS);
-            err.join(PUMP_DRAIN_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        out.finish(PUMP_DRAIN_MILLIS);
+        err.finish(PUMP_DRAIN_MILLIS);
     }
 
     private ChildJvmException died(int pid, ChildExit exit, boolean timedOut, List<String> stderr) {

@@ -45,8 +45,26 @@ final class ClassDataArchive {
         if (jars.isEmpty()) {
             return Optional.empty();
         }
-        Path archive = cacheDirectory.resolve("child-" + key(jars) + ".jsa");
-        return KNOWN.computeIfAbsent(archive, a -> trainIfMissing(a, jars, jvmOptions));
+        Path archive;
+        try {
+            archive = cacheDirectory.resolve("child-" + key(jars) + ".jsa");
+        } catch (IllegalStateException vanished) {
+            return Optional.empty(); // a jar went away under us: no archive this time, the test still runs
+        }
+        Optional<Path> known = KNOWN.get(archive);
+        if (known != null) {
+            return known;
+        }
+        synchronized (ClassDataArchive.class) {
+            known = KNOWN.get(archive);
+            if (known == null) {
+                known = trainIfMissing(archive, jars, jvmOptions);
+                if (!Thread.currentThread().isInterrupted()) { // an interrupt is no verdict: try again next time
+                    KNOWN.put(archive, known);
+                }
+            }
+            return known;
+        }
     }
 
     private static Optional<Path> trainIfMissing(Path archive, List<String> jars, List<String> jvmOptions) {
@@ -86,7 +104,14 @@ final class ClassDataArchive {
         command.add(ChildBooter.WARM_UP);
         Process training = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                 .start();
-        if (!training.waitFor(TRAINING_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+        boolean done;
+        try {
+            done = training.waitFor(TRAINING_LIMIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            training.destroyForcibly();
+            throw e;
+        }
+        if (!done) {
             training.destroyForcibly().waitFor();
             throw new IOException("training the archive took over " + TRAINING_LIMIT_SECONDS + " s; see " + log);
         }

@@ -3,8 +3,11 @@ package dev.nsjunit.internal.parent;
 import dev.nsjunit.InNamespace;
 import dev.nsjunit.internal.child.ChildBooter;
 import dev.nsjunit.internal.spawn.SpawnPlatform;
+import dev.nsjunit.internal.wire.Message.Status;
 import java.lang.reflect.Method;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
@@ -46,10 +49,16 @@ public final class InNamespaceExtension implements InvocationInterceptor {
             return invocation.proceed();
         }
         ChildRun.Result result = runInChild(invocation, context, request.get());
-        OutcomeReplay.replay(result.outcome());
+        Stream<DynamicNode> nodes = DynamicReplay.nodes(result.dynamicNodes());
+        if (result.outcome().status() != Status.SUCCESSFUL) {
+            // The factory's stream failed after some dynamic tests ran: report those, then the failure, as JUnit
+            // does when the stream throws midway in this JVM.
+            nodes = Stream.concat(nodes, Stream.generate(() -> OutcomeReplay.<DynamicNode>replayFromStream(
+                    result.outcome())).limit(1));
+        }
         @SuppressWarnings("unchecked") // JUnit takes any stream of dynamic nodes, whatever the declared type
-        T nodes = (T) DynamicReplay.nodes(result.dynamicNodes());
-        return nodes;
+        T returned = (T) nodes;
+        return returned;
     }
 
     @Override
@@ -108,7 +117,7 @@ public final class InNamespaceExtension implements InvocationInterceptor {
      */
     private static void verifySameInvocation(Invocation<?> invocation, ExtensionContext context) {
         Optional<String> expected = context.getConfigurationParameter(ChildBooter.EXPECTED_DISPLAY_NAME_KEY);
-        if (expected.isPresent() && !expected.get().equals(context.getDisplayName())) {
+        if (expected.isPresent() && !sameCase(expected.get(), context.getDisplayName())) {
             invocation.skip();
             throw new ExtensionConfigurationException("the child JVM computed other arguments for this invocation "
                     + "than the parent: the parent ran '" + expected.get() + "', the child got '"
@@ -116,6 +125,19 @@ public final class InNamespaceExtension implements InvocationInterceptor {
                     + "arguments in its own JVM, so the argument source must give the same values every time "
                     + "(no random or time-based values); nothing was run.");
         }
+    }
+
+    /**
+     * Display names compared without what differs between JVMs by nature: identity hash codes of arguments
+     * without a toString ({@code Foo@3ee0fea4}) and the generated names of lambdas.
+     */
+    static boolean sameCase(String parent, String child) {
+        return jvmNeutral(parent).equals(jvmNeutral(child));
+    }
+
+    private static String jvmNeutral(String displayName) {
+        return displayName.replaceAll("\\$\\$Lambda[$\\d]*(/0x[0-9a-f]+)?", "\\$\\$Lambda")
+                .replaceAll("@[0-9a-f]{1,8}\\b", "@");
     }
 
     /** Lifecycle methods of an isolated test run only in its child, in its namespaces. */

@@ -17,6 +17,11 @@ final class OutcomeReplay {
         Throwable throwable = finished.throwable() == null
                 ? new ChildJvmException("the child reported " + finished.status() + " without a throwable")
                 : ThrowableReplay.rebuild(finished.throwable());
+        if (throwable instanceof OutOfMemoryError) {
+            // The child's heap ran out, not ours: rethrown as is, JUnit would end the whole run.
+            throw new ChildJvmException("the child JVM ran out of memory: " + throwable.getMessage()
+                    + " (give it more with nsjunit.child.jvm.args, e.g. -Xmx1g)", throwable);
+        }
         if (finished.status() == Status.ABORTED && !(throwable instanceof TestAbortedException)) {
             throw new TestAbortedException(throwable.getMessage(), throwable);
         }

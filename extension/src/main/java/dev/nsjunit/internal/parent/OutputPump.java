@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Copies one output pipe of a child, line by line, to a stream of this JVM ({@code System.out} or
  * {@code System.err}), keeping the last lines for a death report. Whole lines keep the output of children running
- * in parallel from mixing mid-line.
+ * in parallel from mixing mid-line. The pump owns its pipe and closes it itself when it ends: closed by another
+ * thread while this one still polls it, the number could be handed to the next child's pipe or channel.
  */
 final class OutputPump {
 
@@ -24,7 +25,13 @@ final class OutputPump {
     private final Deque<String> lastLines = new ArrayDeque<>();
 
     OutputPump(String name, Fd pipe, PrintStream target) {
-        this.thread = new Thread(() -> pump(pipe.inputStream(), target), name);
+        this.thread = new Thread(() -> {
+            try {
+                pump(pipe.inputStream(), target);
+            } finally {
+                pipe.close();
+            }
+        }, name);
         thread.setDaemon(true);
         thread.start();
     }
@@ -66,9 +73,26 @@ final class OutputPump {
         }
     }
 
-    /** Waits until the pipe reached EOF (every holder of its write end is gone), at most {@code millis}. */
-    void join(long millis) throws InterruptedException {
-        thread.join(millis);
+    /**
+     * Waits until the pipe reached EOF (every holder of its write end is gone), at most {@code millis}; then, if a
+     * process that escaped the child's process group still holds the pipe, stops the pump (it reads no further)
+     * and waits for it to close the pipe.
+     */
+    void finish(long millis) {
+        boolean interrupted = Thread.interrupted(); // a @Timeout's interrupt must not cut the drain short
+        try {
+            thread.join(millis);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     List<String> lastLines() {

@@ -32,9 +32,17 @@ final class ThrowableReplay {
         String name = type.getName();
         boolean allowed = type.isPrimitive() || Throwable.class.isAssignableFrom(type)
                 || type == StackTraceElement.class || name.startsWith("java.lang.") || name.startsWith("java.util.")
-                || name.startsWith("java.time.") || name.startsWith("java.math.") || name.startsWith("org.opentest4j.");
+                || name.startsWith("java.time.") || name.startsWith("java.math.") || name.startsWith("org.opentest4j.")
+                // The expected and actual values of an assertion: enums, records and the project's own classes.
+                || type.isEnum() || Record.class.isAssignableFrom(type) || isProjectClass(type);
         return allowed ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED;
     };
+
+    /** Compiled by the project itself (a class directory, not a library jar, where gadget chains come from). */
+    private static boolean isProjectClass(Class<?> type) {
+        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+        return source != null && source.getLocation() != null && source.getLocation().getPath().endsWith("/");
+    }
 
     private ThrowableReplay() {
     }

@@ -25,7 +25,7 @@ public final class ChildProcess implements AutoCloseable {
     private final Fd channel;
     private final Fd stdout;
     private final Fd stderr;
-    private ChildExit exit;
+    private volatile ChildExit exit;
 
     ChildProcess(int pid, Fd channel, Fd stdout, Fd stderr) {
         this.pid = pid;
@@ -122,7 +122,10 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
-    /** Kills and reaps the child if still running, and closes the parent's ends of its pipes. */
+    /**
+     * Kills and reaps the child if still running, and closes the channel. Its stdout and stderr belong to whoever
+     * reads them (their pumps), who closes them after the last read.
+     */
     @Override
     public void close() {
         if (exit == null) {
@@ -130,7 +133,5 @@ public final class ChildProcess implements AutoCloseable {
             awaitExit(Duration.ofSeconds(5));
         }
         channel.close();
-        stdout.close();
-        stderr.close();
     }
 }

@@ -14,7 +14,8 @@ record HostFacts(int uid, boolean capSysAdmin, Optional<String> maxUserNamespace
         Optional<String> unprivilegedUsernsClone, Optional<String> apparmorRestrictUnprivilegedUserns,
         String kernelRelease) {
 
-    private static final int CAP_SYS_ADMIN = 21;
+    static final int CAP_SETGID = 6;
+    static final int CAP_SYS_ADMIN = 21;
 
     static HostFacts read(int uid) {
         return new HostFacts(uid, hasEffectiveCapability(CAP_SYS_ADMIN),

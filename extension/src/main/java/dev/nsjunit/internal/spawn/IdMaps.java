@@ -21,7 +21,7 @@ final class IdMaps {
 
     static void write(int pid, int uid, int gid) throws SpawnException {
         writeFile(pid, "uid_map", "0 " + uid + " 1");
-        if (uid != 0) {
+        if (!HostFacts.hasEffectiveCapability(HostFacts.CAP_SETGID)) {
             // Since Linux 3.19 an unprivileged process may write gid_map only after denying setgroups(2), or a
             // process could drop a group that was denying it access (CVE-2014-8989).
             writeFile(pid, "setgroups", "deny");

@@ -21,9 +21,7 @@ final class SpawnFailureAdvice {
         switch (errno) {
             case Errno.EPERM:
                 if (!user && !facts.capSysAdmin()) {
-                    return call + "uid " + facts.uid() + " lacks CAP_SYS_ADMIN, which creating " + typeNames(types)
-                            + " namespaces needs. Add user = true to @InNamespace to run rootless (a new user "
-                            + "namespace grants the capability inside it), or run as root.";
+                    return call + lacksCapSysAdmin(facts, "creating " + typeNames(types) + " namespaces");
                 }
                 if (user && facts.unprivilegedUsernsClone().filter("0"::equals).isPresent()) {
                     return call + "kernel.unprivileged_userns_clone=0 (Debian 10 and older) forbids user namespaces "
@@ -48,11 +46,26 @@ final class SpawnFailureAdvice {
                 return call + "user namespaces are nested too deeply (the kernel allows 32 levels).";
             case Errno.EINVAL:
                 return call + "kernel " + facts.kernelRelease() + " does not know one of the requested flags "
-                        + "(" + sinceKernels(types) + "); use a newer kernel or drop that type.";
+                        + "(" + sinceKernels(types) + "), or was built without it (CONFIG_<TYPE>_NS); use a kernel "
+                        + "that has it, or drop that type.";
+            case Errno.EAGAIN:
+                return call + "a limit on processes was reached (ulimit -u, or pids.max of the cgroup); end "
+                        + "leftover processes or raise the limit.";
             default:
                 return call + "the kernel could not create the child process with these namespaces; "
                         + "see clone(2) for what " + Errno.name(errno) + " means here.";
         }
+    }
+
+    static String forTimeWithoutPrivilege(HostFacts facts) {
+        return "unshare(CLONE_NEWTIME) would fail: " + Errno.describe(Errno.EPERM) + " — "
+                + lacksCapSysAdmin(facts, "creating a time namespace");
+    }
+
+    private static String lacksCapSysAdmin(HostFacts facts, String what) {
+        return "uid " + facts.uid() + " lacks CAP_SYS_ADMIN, which " + what + " needs. Add user = true to "
+                + "@InNamespace to run rootless (a new user namespace grants the capability inside it), or "
+                + (facts.uid() == 0 ? "give the test JVM CAP_SYS_ADMIN." : "run as root.");
     }
 
     static String forIdMap(String file, String content, int errno, HostFacts facts) {
@@ -78,6 +91,10 @@ final class SpawnFailureAdvice {
             case Errno.EACCES:
                 return call + "the java binary or a directory above it is not executable for this user "
                         + "(or the file system is mounted noexec).";
+            case Errno.E2BIG:
+                return call + "the command line is too long for the kernel (one argument may hold at most "
+                        + "128 KiB, all of them with the environment a quarter of the stack limit); shorten the "
+                        + "environment or nsjunit.child.jvm.args.";
             default:
                 return call + "the child JVM could not be started.";
         }

@@ -53,6 +53,12 @@ public final class Spawner {
      */
     public static ChildProcess spawn(Set<NamespaceType> types, List<String> argv, Map<String, String> environment)
             throws SpawnException {
+        if (types.contains(NamespaceType.TIME) && !types.contains(NamespaceType.USER)
+                && !HostFacts.hasEffectiveCapability(HostFacts.CAP_SYS_ADMIN)) {
+            // The chain's unshare would fail unseen and leave the child in the parent's time namespace.
+            throw new SpawnException(SpawnFailureAdvice.forTimeWithoutPrivilege(HostFacts.read(
+                    LibC.INSTANCE.getuid())), Errno.EPERM);
+        }
         List<Fd> childEnds = new ArrayList<>();
         List<Fd> parentEnds = new ArrayList<>();
         try {
@@ -100,9 +106,10 @@ public final class Spawner {
     private static void buildChain(CloneChain chain, Set<NamespaceType> types, List<String> argv,
             Map<String, String> environment, Fd stdin, Fd stdout, Fd stderr, Fd channel, Fd execError,
             Fd syncRead, Pointer errnoAddress) {
-        // The child inherited the JVM's signal handlers, which are JVM code: a termination signal arriving before
+        // The child inherited the JVM's signal handlers, which are JVM code: a termination signal or a fault before
         // execve must kill it, not run them. (execve resets handled signals to their defaults anyway.)
-        for (int signal : new int[] {LibC.SIGTERM, LibC.SIGHUP, LibC.SIGINT, LibC.SIGQUIT}) {
+        for (int signal : new int[] {LibC.SIGTERM, LibC.SIGHUP, LibC.SIGINT, LibC.SIGQUIT, LibC.SIGSEGV,
+                LibC.SIGBUS, LibC.SIGFPE, LibC.SIGILL, LibC.SIGUSR2}) {
             chain.call("signal", signal, 0); // SIG_DFL
         }
         // From here on, the death of the spawning thread ends the child. SIGTERM rather than SIGKILL: the
