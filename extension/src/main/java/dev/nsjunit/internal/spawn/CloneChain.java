@@ -12,8 +12,9 @@ import java.util.List;
  * nothing else: no Java code runs in a forked copy of a multi-threaded JVM, where the threads that hold its locks
  * and would reach its safepoints no longer exist.
  *
- * <p>Every buffer of the chain must stay reachable until the child has called {@code execve} (the child reads
- * them from its copy of the parent's memory, made at {@code clone}), so a chain is kept by the spawner until then.
+ * <p>Every buffer of the chain must stay allocated until {@code clone} has returned: without {@code CLONE_VM} the
+ * child runs on its own copy of the parent's memory, made by {@code clone}, so after that the parent may free
+ * them. (With {@code CLONE_VM|CLONE_VFORK} they would have to live until the child's {@code execve}.)
  */
 final class CloneChain {
 
@@ -26,7 +27,6 @@ final class CloneChain {
 
     private final List<Step> steps = new ArrayList<>();
     private final List<Memory> keepAlive = new ArrayList<>();
-    private Memory first;
 
     private record Step(String function, long[] args) {
     }
@@ -54,8 +54,7 @@ final class CloneChain {
         for (int i = steps.size() - 1; i >= 0; i--) {
             next = context(steps.get(i), next);
         }
-        first = next;
-        return first;
+        return next;
     }
 
     private Memory context(Step step, Memory link) {
@@ -92,7 +91,7 @@ final class CloneChain {
         return Architecture.current() == Architecture.X86_64 ? CONTEXT_SIZE : 2 * CONTEXT_SIZE;
     }
 
-    /** Called once the child has exec'd: from then on it no longer reads the parent's copies of these buffers. */
+    /** Frees the buffers; the child, which has its own copy of them once {@code clone} returned, is unaffected. */
     void release() {
         keepAlive.forEach(Memory::close);
         keepAlive.clear();
