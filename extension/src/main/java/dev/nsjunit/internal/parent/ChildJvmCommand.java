@@ -114,8 +114,8 @@ final class ChildJvmCommand {
 
     /**
      * The options of this JVM that change what a test sees: system properties, agents (a coverage agent must see
-     * the code run in the child), assertions, heap and module options. A debugger agent is left out: its port is
-     * this JVM's.
+     * the code run in the child), assertions, heap options, and the module path with the other module options.
+     * A debugger agent is left out: its port is this JVM's.
      */
     static List<String> inheritedOptions(List<String> inputArguments) {
         List<String> inherited = new ArrayList<>();
@@ -127,6 +127,8 @@ final class ChildJvmCommand {
                     || option.startsWith("-da") || option.startsWith("-disableassertions")
                     || option.startsWith("-Xmx") || option.startsWith("-Xms") || option.startsWith("-Xss")
                     || option.startsWith("--add-") || option.equals("--enable-preview")
+                    || option.startsWith("--module-path") || option.startsWith("--upgrade-module-path")
+                    || option.startsWith("--limit-modules") || option.startsWith("--patch-module")
                     || option.startsWith("--enable-native-access"))) {
                 inherited.add(option);
             }

@@ -45,8 +45,8 @@ class SettingsTests {
     void inheritedOptions() {
         assertThat(ChildJvmCommand.inheritedOptions(List.of("-Dfoo=bar", "-javaagent:/j.jar=x", "-Xmx512m",
                 "-agentlib:jdwp=transport=dt_socket,address=5005", "-XX:+UseG1GC", "-ea",
-                "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Xlog:gc")))
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Xlog:gc", "--module-path=/m", "--add-modules=m")))
                 .containsExactly("-Dfoo=bar", "-javaagent:/j.jar=x", "-Xmx512m", "-ea",
-                        "--add-opens=java.base/java.lang=ALL-UNNAMED");
+                        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--module-path=/m", "--add-modules=m");
     }
 }
