@@ -1,6 +1,7 @@
 package dev.nsjunit.internal.parent;
 
 import dev.nsjunit.internal.wire.Message.DynamicNode;
+import dev.nsjunit.internal.wire.Message.Finished;
 import dev.nsjunit.internal.wire.Message.Status;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,11 +41,17 @@ final class DynamicReplay {
         }
         Stream<org.junit.jupiter.api.DynamicNode> children = childrenByParent
                 .getOrDefault(node.uniqueId(), List.of()).stream().map(child -> rebuild(child, childrenByParent));
-        if (node.outcome().status() != Status.SUCCESSFUL) {
-            // A container fails when producing its children threw; a stream that throws at its end replays that.
-            children = Stream.concat(children, Stream.generate(() -> OutcomeReplay.<org.junit.jupiter.api
-                    .DynamicNode>replayFromStream(node.outcome())).limit(1));
+        return DynamicContainer.dynamicContainer(node.displayName(), endingWith(children, node.outcome()));
+    }
+
+    /**
+     * {@code nodes}, then, if {@code outcome} is not a pass, a last element that throws it: how a factory or a
+     * container whose stream threw after producing some nodes is replayed.
+     */
+    static <T> Stream<T> endingWith(Stream<T> nodes, Finished outcome) {
+        if (outcome.status() == Status.SUCCESSFUL) {
+            return nodes;
         }
-        return DynamicContainer.dynamicContainer(node.displayName(), children);
+        return Stream.concat(nodes, Stream.generate(() -> OutcomeReplay.<T>replayFromStream(outcome)).limit(1));
     }
 }

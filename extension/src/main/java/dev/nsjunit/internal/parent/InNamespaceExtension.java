@@ -3,7 +3,6 @@ package dev.nsjunit.internal.parent;
 import dev.nsjunit.InNamespace;
 import dev.nsjunit.internal.child.ChildBooter;
 import dev.nsjunit.internal.spawn.SpawnPlatform;
-import dev.nsjunit.internal.wire.Message.Status;
 import java.lang.reflect.Method;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -40,22 +39,15 @@ public final class InNamespaceExtension implements InvocationInterceptor {
     @Override
     public <T> T interceptTestFactoryMethod(Invocation<T> invocation,
             ReflectiveInvocationContext<Method> invocationContext, ExtensionContext context) throws Throwable {
-        Optional<NamespaceRequest> request = NamespaceRequest.of(context);
+        Optional<NamespaceRequest> request = isolatedRequest(invocation, context);
         if (request.isEmpty()) {
             return invocation.proceed();
         }
-        if (inChild(context)) {
-            verifySameInvocation(invocation, context);
-            return invocation.proceed();
-        }
         ChildRun.Result result = runInChild(invocation, context, request.get());
-        Stream<DynamicNode> nodes = DynamicReplay.nodes(result.dynamicNodes());
-        if (result.outcome().status() != Status.SUCCESSFUL) {
-            // The factory's stream failed after some dynamic tests ran: report those, then the failure, as JUnit
-            // does when the stream throws midway in this JVM.
-            nodes = Stream.concat(nodes, Stream.generate(() -> OutcomeReplay.<DynamicNode>replayFromStream(
-                    result.outcome())).limit(1));
-        }
+        // If the factory's stream failed after some dynamic tests ran, those are reported, then the failure, as
+        // JUnit does when the stream throws midway in this JVM.
+        Stream<DynamicNode> nodes = DynamicReplay.endingWith(DynamicReplay.nodes(result.dynamicNodes()),
+                result.outcome());
         @SuppressWarnings("unchecked") // JUnit takes any stream of dynamic nodes, whatever the declared type
         T returned = (T) nodes;
         return returned;
@@ -86,17 +78,25 @@ public final class InNamespaceExtension implements InvocationInterceptor {
     }
 
     private static void runInChildOrProceed(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
-        Optional<NamespaceRequest> request = NamespaceRequest.of(context);
+        Optional<NamespaceRequest> request = isolatedRequest(invocation, context);
         if (request.isEmpty()) {
             invocation.proceed();
             return;
         }
-        if (inChild(context)) {
-            verifySameInvocation(invocation, context);
-            invocation.proceed();
-            return;
-        }
         OutcomeReplay.replay(runInChild(invocation, context, request.get()).outcome());
+    }
+
+    /**
+     * The request of a test that this JVM must send to a child; empty where the invocation proceeds here: no
+     * annotation applies, or this JVM is the child (which first checks it runs the parent's invocation).
+     */
+    private static Optional<NamespaceRequest> isolatedRequest(Invocation<?> invocation, ExtensionContext context) {
+        Optional<NamespaceRequest> request = NamespaceRequest.of(context);
+        if (request.isPresent() && inChild(context)) {
+            verifySameInvocation(invocation, context);
+            return Optional.empty();
+        }
+        return request;
     }
 
     private static ChildRun.Result runInChild(Invocation<?> invocation, ExtensionContext context,
