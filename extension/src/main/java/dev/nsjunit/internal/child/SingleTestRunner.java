@@ -73,9 +73,25 @@ final class SingleTestRunner {
 
         @Override
         public void reportingEntryPublished(TestIdentifier identifier, ReportEntry entry) {
-            if (identifier.getUniqueId().equals(targetId) || identifier.getUniqueId().startsWith(targetId + "/")) {
+            if (identifier.getUniqueId().equals(targetId) || isBelowTarget(identifier)) {
                 send(new Message.ReportEntry(entry.getKeyValuePairs()));
             }
+        }
+
+        /** A dynamic test or container of the target test factory. */
+        private boolean isBelowTarget(TestIdentifier identifier) {
+            return identifier.getUniqueId().startsWith(targetId + "/");
+        }
+
+        /** The target's class, an enclosing class or the engine: what fails when, say, a @BeforeAll throws. */
+        private boolean isAboveTarget(TestIdentifier identifier) {
+            return targetId.startsWith(identifier.getUniqueId() + "/");
+        }
+
+        /** The parent reports each dynamic test or container under its own name, with this outcome. */
+        private void sendDynamicNode(TestIdentifier identifier, Finished outcome) {
+            send(new Message.DynamicNode(identifier.getUniqueId(), identifier.getParentId().orElse(targetId),
+                    identifier.getDisplayName(), identifier.isContainer(), outcome));
         }
 
         private void send(Message message) {
@@ -88,11 +104,10 @@ final class SingleTestRunner {
 
         @Override
         public void executionSkipped(TestIdentifier identifier, String reason) {
-            if (identifier.getUniqueId().startsWith(targetId + "/")) {
-                send(new Message.DynamicNode(identifier.getUniqueId(), identifier.getParentId().orElse(targetId),
-                        identifier.getDisplayName(), identifier.isContainer(), new Finished(Status.ABORTED,
-                                ThrowableData.of(new org.opentest4j.TestAbortedException(reason)))));
-            } else if (identifier.getUniqueId().equals(targetId) || targetId.startsWith(identifier.getUniqueId() + "/")) {
+            if (isBelowTarget(identifier)) {
+                sendDynamicNode(identifier, new Finished(Status.ABORTED,
+                        ThrowableData.of(new org.opentest4j.TestAbortedException(reason))));
+            } else if (identifier.getUniqueId().equals(targetId) || isAboveTarget(identifier)) {
                 recordFirst(new Finished(Status.ABORTED, ThrowableData.of(
                         new org.opentest4j.TestAbortedException("skipped in the child JVM: " + reason))));
             }
@@ -101,13 +116,11 @@ final class SingleTestRunner {
         @Override
         public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
             Finished finished = toFinished(result);
-            if (identifier.getUniqueId().startsWith(targetId + "/")) {
-                // A dynamic test or container of a test factory: the parent reports each under its own name.
-                send(new Message.DynamicNode(identifier.getUniqueId(), identifier.getParentId().orElse(targetId),
-                        identifier.getDisplayName(), identifier.isContainer(), finished));
+            if (isBelowTarget(identifier)) {
+                sendDynamicNode(identifier, finished);
             } else if (identifier.getUniqueId().equals(targetId)) {
                 outcome = finished;
-            } else if (finished.status() != Status.SUCCESSFUL && targetId.startsWith(identifier.getUniqueId() + "/")
+            } else if (finished.status() != Status.SUCCESSFUL && isAboveTarget(identifier)
                     && firstContainerFailure == null) {
                 // A failed @BeforeAll, class constructor or the like: the test itself never started.
                 firstContainerFailure = finished;
