@@ -1,14 +1,19 @@
 package dev.nsjunit.internal.parent;
 
 import dev.nsjunit.internal.child.ChildBooter;
-import java.lang.management.ManagementFactory;
 import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The command line of a child JVM: this JVM's {@code java} binary and the test's classpath, the options of this JVM that a test may rely on, and
@@ -26,6 +31,8 @@ final class ChildJvmCommand {
      */
     private static final int LONGEST_ARGUMENT = 100_000;
 
+    private static final Map<List<Object>, Archived> ARCHIVED = new ConcurrentHashMap<>();
+
     private ChildJvmCommand() {
     }
 
@@ -38,11 +45,10 @@ final class ChildJvmCommand {
             if (!Files.isRegularFile(file) || !Files.readString(file).equals(content)) {
                 Path partial = Files.createTempFile(directory, "classpath", ".partial");
                 Files.writeString(partial, content);
-                Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             return file;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ChildJvmException("cannot write the child's classpath (" + classpath.length() + " characters, "
                     + "too long for one argument) to an argument file in " + directory + ": " + e.getMessage()
                     + "; set nsjunit.cache.dir to a writable directory", e);
@@ -82,6 +88,23 @@ final class ChildJvmCommand {
      * come from the jar; turn the archive off with nsjunit.child.archive=false if a test relies on the opposite.)
      */
     private static List<String> withArchive(List<String> command, List<String> classpath, Settings settings) {
+        // Worked out once per classpath in this JVM: it opens every jar and hashes them all, too much to repeat
+        // for each test. (A jar rebuilt during the run is noticed by the next run.)
+        List<Object> key = List.of(classpath, settings.cacheDirectory());
+        Archived archived = ARCHIVED.get(key);
+        if (archived == null) {
+            archived = archived(classpath, settings.cacheDirectory());
+            ARCHIVED.put(key, archived);
+        }
+        command.addAll(archived.options());
+        return archived.classpath();
+    }
+
+    /** What the archive adds to a child's command line, and the classpath in the order it needs. */
+    private record Archived(List<String> options, List<String> classpath) {
+    }
+
+    private static Archived archived(List<String> classpath, Path cacheDirectory) {
         List<String> jars = new ArrayList<>();
         List<String> directories = new ArrayList<>();
         for (String entry : ChildClasspath.expanded(classpath)) {
@@ -90,24 +113,22 @@ final class ChildJvmCommand {
         // The archive is trained on jars, so nsjunit's own classes must come from one (in nsjunit's own build they
         // are a directory, and its children start without an archive).
         Optional<Path> archive = jars.contains(nsjunitLocation())
-                ? ClassDataArchive.forJars(jars, LEAN_DEFAULTS, settings.cacheDirectory()) : Optional.empty();
+                ? ClassDataArchive.forJars(jars, LEAN_DEFAULTS, cacheDirectory) : Optional.empty();
         if (archive.isEmpty()) {
-            return classpath;
+            return new Archived(List.of(), classpath);
         }
-        command.add("-XX:SharedArchiveFile=" + archive.get());
-        // A mismatch (a jar changed since) only means no sharing, which -Xshare:auto accepts; not worth a warning.
-        command.add("-Xlog:cds=off");
-        command.add("-Xlog:cds+dynamic=off");
         List<String> ordered = new ArrayList<>(jars);
         ordered.addAll(directories);
-        return ordered;
+        // A mismatch (a jar changed since) only means no sharing, which -Xshare:auto accepts; not worth a warning.
+        return new Archived(List.of("-XX:SharedArchiveFile=" + archive.get(), "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off"), ordered);
     }
 
     private static String nsjunitLocation() {
         try {
             return Paths.get(ChildBooter.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                     .toAbsolutePath().normalize().toString();
-        } catch (java.net.URISyntaxException | RuntimeException unknown) {
+        } catch (URISyntaxException | RuntimeException unknown) {
             return "";
         }
     }
