@@ -27,6 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
+ * <p>Combine it with {@link JoinNamespace} to join existing namespaces of the other types.
+ *
  * <p>Without privilege ({@code CAP_SYS_ADMIN}), add {@code user = true}: a new user namespace grants the
  * capabilities that the other types need, with your uid and gid mapped to 0 inside.
  */
@@ -64,4 +66,14 @@ public @interface InNamespace {
 
     /** The host name to set inside; a non-empty value implies {@link #uts()}. At most 64 bytes. */
     String hostname() default "";
+
+    /**
+     * A key that makes tests share their namespaces: every test with the same key (and the same types) still runs
+     * in its own child JVM, but all of them join the namespaces made for the first one. They are kept alive
+     * between tests by a bind mount of their {@code /proc/<pid>/ns} files (as root; an unprivileged user's test
+     * JVM holds them open instead) and released when the test plan ends. Letters, digits, {@code .}, {@code _}
+     * and {@code -}, at most 64. A pid namespace cannot be shared: it ends with its first process.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2.0")
+    String shared() default "";
 }

@@ -3,6 +3,9 @@ package dev.nsjunit;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import com.sun.jna.LastErrorException;
+import dev.nsjunit.internal.libc.Errno;
+import dev.nsjunit.internal.libc.LibC;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -55,6 +58,65 @@ public final class Namespaces {
     @API(status = INTERNAL, since = "0.1.0")
     public static Namespaces fromInodes(long pid, Map<NamespaceType, Long> inodes) {
         return new Namespaces(pid, inodes);
+    }
+
+    /**
+     * Keeps the {@code type} namespace of process {@code pid} alive beyond the process: bind-mounts its
+     * {@code /proc/<pid>/ns/<type>} file onto {@code path}, creating an empty file there first if there is none
+     * (the shell's {@code touch path; mount --bind /proc/<pid>/ns/<type> path}). Close the returned handle to
+     * unmount it. Needs {@code CAP_SYS_ADMIN} over this process's mount namespace (root, as a rule).
+     *
+     * @throws IllegalArgumentException if the process does not exist, or {@code path} is a directory or lies in a
+     *         directory that does not exist
+     * @throws IllegalStateException if the bind mount fails, with the errno and its likely cause
+     */
+    @API(status = EXPERIMENTAL, since = "0.2.0")
+    public static NamespaceHandle keepAlive(long pid, NamespaceType type, Path path) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(path, "path");
+        Path source = Paths.get("/proc", Long.toString(pid), "ns", type.procName());
+        if (!Files.isDirectory(Paths.get("/proc", Long.toString(pid)))) {
+            throw new IllegalArgumentException("cannot keep the " + type + " namespace of pid " + pid
+                    + " alive: no such process");
+        }
+        long inode = of(pid).inode(type);
+        Path target = path.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw new IllegalArgumentException(target + " is a directory; a namespace file is bind-mounted onto a "
+                    + "file, such as " + target.resolve(type.procName()));
+        }
+        boolean created = false;
+        if (!Files.exists(target)) {
+            if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
+                throw new IllegalArgumentException("cannot create " + target + ": its directory does not exist");
+            }
+            try {
+                Files.createFile(target);
+                created = true;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + target + " to mount the namespace on: " + e, e);
+            }
+        }
+        try {
+            LibC.INSTANCE.mount(source.toString(), target.toString(), null, LibC.MS_BIND, null);
+        } catch (LastErrorException e) {
+            if (created) {
+                try {
+                    Files.deleteIfExists(target);
+                } catch (IOException ignored) {
+                    // The mount failure below is what the caller needs to hear about.
+                }
+            }
+            throw new IllegalStateException("mount --bind " + source + " " + target + " failed: "
+                    + Errno.describe(e.getErrorCode()) + (e.getErrorCode() == Errno.EPERM
+                            ? " — a bind mount needs CAP_SYS_ADMIN over this process's mount namespace (root). "
+                                    + "Without it, keep the namespace alive by holding " + source + " open."
+                            : e.getErrorCode() == Errno.EINVAL
+                                    ? " — the kernel refuses to mount a mount namespace's file inside that same "
+                                            + "namespace or one created after it"
+                                    : ""), e);
+        }
+        return new NamespaceHandle(type, inode, target, created);
     }
 
     private static Namespaces read(long pid, Path nsDirectory) {

@@ -4,11 +4,12 @@ import dev.nsjunit.NamespaceType;
 import dev.nsjunit.Namespaces;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The proof of isolation: the child must be in a new namespace of every requested type and in the parent's
- * namespace of every other type, judged by {@code /proc/<pid>/ns} inodes (equal inode, same namespace). Run twice,
+ * The proof of isolation: the child must be in a new namespace of every requested type, in the given namespace of
+ * every joined type, and in the parent's namespace of every other type, judged by {@code /proc/<pid>/ns} inodes (equal inode, same namespace). Run twice,
  * by the child from inside and by the parent from outside, before any user code runs.
  */
 public final class IsolationCheck {
@@ -21,8 +22,21 @@ public final class IsolationCheck {
     }
 
     public static List<Mismatch> mismatches(Namespaces parent, Namespaces child, Set<NamespaceType> requested) {
+        return mismatches(parent, child, requested, Map.of());
+    }
+
+    /** As above, where the child must also be in the namespaces of {@code joined}: inodes by type. */
+    public static List<Mismatch> mismatches(Namespaces parent, Namespaces child, Set<NamespaceType> requested,
+            Map<NamespaceType, Long> joined) {
         List<Mismatch> mismatches = new ArrayList<>();
         for (NamespaceType type : NamespaceType.values()) {
+            Long joinedInode = joined.get(type);
+            if (joinedInode != null) {
+                if (!child.types().contains(type) || child.inode(type) != joinedInode) {
+                    mismatches.add(new Mismatch(type, false, joinedInode, inodeOrZero(child, type)));
+                }
+                continue;
+            }
             boolean wanted = requested.contains(type);
             if (!parent.types().contains(type) || !child.types().contains(type)) {
                 if (wanted) {
@@ -47,13 +61,21 @@ public final class IsolationCheck {
      * or the parent's), both inodes, and whether they agree with it.
      */
     public static String table(Namespaces parent, Namespaces child, Set<NamespaceType> requested) {
-        List<Mismatch> mismatches = mismatches(parent, child, requested);
-        StringBuilder table = new StringBuilder(String.format("%-7s %-9s %-13s %-13s %s%n",
+        return table(parent, child, requested, Map.of());
+    }
+
+    /** As above; a joined type expects {@code joined <inode>}. */
+    public static String table(Namespaces parent, Namespaces child, Set<NamespaceType> requested,
+            Map<NamespaceType, Long> joined) {
+        List<Mismatch> mismatches = mismatches(parent, child, requested, joined);
+        String row = joined.isEmpty() ? "%-7s %-9s %-13s %-13s %s%n" : "%-7s %-18s %-13s %-13s %s%n";
+        StringBuilder table = new StringBuilder(String.format(row,
                 "type", "expected", "parent inode", "child inode", "verdict"));
         for (NamespaceType type : NamespaceType.values()) {
             boolean bad = mismatches.stream().anyMatch(m -> m.type() == type);
-            table.append(String.format("%-7s %-9s %-13s %-13s %s%n", type,
-                    requested.contains(type) ? "new" : "shared", inodeText(parent, type), inodeText(child, type),
+            String expected = joined.containsKey(type) ? "joined " + joined.get(type)
+                    : requested.contains(type) ? "new" : "shared";
+            table.append(String.format(row, type, expected, inodeText(parent, type), inodeText(child, type),
                     bad ? "MISMATCH" : "ok"));
         }
         return table.toString();
@@ -77,9 +99,22 @@ public final class IsolationCheck {
     /** Why a check failed: each mismatching type, both inodes, what was expected, and the table. */
     public static String failure(String checkedBy, Namespaces parent, Namespaces child,
             Set<NamespaceType> requested) {
+        return failure(checkedBy, parent, child, requested, Map.of());
+    }
+
+    /** As above, with joined namespaces. */
+    public static String failure(String checkedBy, Namespaces parent, Namespaces child,
+            Set<NamespaceType> requested, Map<NamespaceType, Long> joined) {
         StringBuilder message = new StringBuilder("namespace isolation check by " + checkedBy
                 + " failed; no user code was run:\n");
-        for (Mismatch m : mismatches(parent, child, requested)) {
+        for (Mismatch m : mismatches(parent, child, requested, joined)) {
+            if (joined.containsKey(m.type())) {
+                message.append(String.format("  %s: joining namespace %d was requested, but the child is in %d "
+                        + "(setns failed: joining needs CAP_SYS_ADMIN over the namespace, and for an unprivileged "
+                        + "user the user namespace that owns it joined too)%n", m.type(), m.parentInode(),
+                        m.childInode()));
+                continue;
+            }
             message.append(String.format("  %s: %s, but parent inode %d and child inode %d %s%n", m.type(),
                     m.requested() ? "a new namespace was requested" : "the parent's namespace was expected",
                     m.parentInode(), m.childInode(), m.requested() ? "are the same" : "differ"));
@@ -88,6 +123,6 @@ public final class IsolationCheck {
                         .append(System.getProperty("os.version")).append(")\n");
             }
         }
-        return message.append(table(parent, child, requested)).toString();
+        return message.append(table(parent, child, requested, joined)).toString();
     }
 }

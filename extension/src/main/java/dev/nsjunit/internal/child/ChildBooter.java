@@ -71,14 +71,14 @@ public final class ChildBooter {
         // Checked before the setup steps too: sethostname or mount in a namespace that clone silently failed to
         // create would change the host.
         Namespaces self = Namespaces.current();
-        if (!IsolationCheck.mismatches(run.parent(), self, run.types()).isEmpty()) {
+        if (!IsolationCheck.mismatches(run.parent(), self, run.types(), run.joined()).isEmpty()) {
             channel.send(new Refused(IsolationCheck.failure("the child JVM from inside (/proc/self/ns)",
-                    run.parent(), self, run.types())));
+                    run.parent(), self, run.types(), run.joined())));
             return false;
         }
         List<String> steps;
         try {
-            steps = new NamespaceSetup(run.types(), run.hostname()).apply();
+            steps = new NamespaceSetup(run.types(), run.joined().keySet(), run.hostname()).apply();
         } catch (SetupFailure e) {
             channel.send(new Refused(e.getMessage()));
             return false;

@@ -18,11 +18,17 @@ import java.util.Set;
 final class NamespaceSetup {
 
     private final Set<NamespaceType> types;
+    private final Set<NamespaceType> joined;
     private final String hostname;
     private final List<String> done = new ArrayList<>();
 
-    NamespaceSetup(Set<NamespaceType> types, String hostname) {
+    /**
+     * {@code types} are the new namespaces; {@code joined} the existing ones the child joined, which were set up
+     * by whoever made them (a shared namespace: by the first test's child) and are left as they are.
+     */
+    NamespaceSetup(Set<NamespaceType> types, Set<NamespaceType> joined, String hostname) {
         this.types = types;
+        this.joined = joined;
         this.hostname = hostname;
     }
 
@@ -30,14 +36,14 @@ final class NamespaceSetup {
     List<String> apply() throws SetupFailure {
         if (types.contains(NamespaceType.MNT)) {
             makeRootPrivate();
-            if (types.contains(NamespaceType.PID)) {
+            if (types.contains(NamespaceType.PID) || joined.contains(NamespaceType.PID)) {
                 mountProc();
             }
         }
         if (types.contains(NamespaceType.NET)) {
             bringUpLoopback();
         }
-        if (!hostname.isEmpty()) {
+        if (!hostname.isEmpty() && types.contains(NamespaceType.UTS)) {
             setHostname();
         }
         return done;

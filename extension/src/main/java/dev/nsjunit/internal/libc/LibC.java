@@ -123,9 +123,13 @@ public interface LibC extends Library {
     long MS_NOEXEC = 8;
     long MS_REC = 16384;
     long MS_PRIVATE = 1 << 18;
+    long MS_BIND = 4096;
+    int MNT_DETACH = 2;
 
     int mount(String source, String target, String filesystemtype, long mountflags, Pointer data)
             throws LastErrorException;
+
+    int umount2(String target, int flags) throws LastErrorException;
 
     // <unistd.h>, sethostname(2)
     int sethostname(byte[] name, long len) throws LastErrorException;
@@ -142,6 +146,13 @@ public interface LibC extends Library {
 
     // <sched.h>, unshare(2)
     int unshare(int flags) throws LastErrorException;
+
+    // <sched.h>, setns(2)
+    int setns(int fd, int nstype) throws LastErrorException;
+
+    // <linux/nsfs.h>, ioctl_ns(2): _IO(0xb7, 3) and _IO(0xb7, 4)
+    long NS_GET_NSTYPE = 0xb703;
+    long NS_GET_OWNER_UID = 0xb704;
 
     // <sys/prctl.h>
     int PR_SET_PDEATHSIG = 1;

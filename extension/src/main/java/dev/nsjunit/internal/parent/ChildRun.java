@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +60,8 @@ final class ChildRun {
     private final Settings settings;
 
     ChildRun(ExtensionContext context, NamespaceRequest request, Settings settings) {
-        if (settings.debugPort().isPresent() && request.types().contains(NamespaceType.NET)) {
+        if (settings.debugPort().isPresent() && (request.types().contains(NamespaceType.NET)
+                || request.joins().containsKey(NamespaceType.NET))) {
             throw new ExtensionConfigurationException(Settings.CHILD_DEBUG + " = " + settings.debugPort().getAsInt()
                     + " cannot work with net = true (" + request.declaredOn() + "): the child's debug port would "
                     + "be in its own network namespace, out of a debugger's reach. Debug this test without net, "
@@ -76,10 +78,16 @@ final class ChildRun {
 
     /** Runs the test in a child and returns its outcome; throws if the child could not deliver one. */
     Result run() {
+        try (ChildNamespaces namespaces = ChildNamespaces.open(context, request)) {
+            return run(namespaces);
+        }
+    }
+
+    private Result run(ChildNamespaces namespaces) {
         Namespaces parent = Namespaces.current();
         ChildProcess child;
         try {
-            child = Spawner.spawn(request.types(), ChildJvmCommand.build(settings,
+            child = Spawner.spawn(namespaces.newTypes(), namespaces.joins(), ChildJvmCommand.build(settings,
                     context.getRequiredTestClass().getClassLoader()), System.getenv());
         } catch (SpawnException e) {
             String message = "cannot start the child JVM for " + context.getDisplayName() + " ("
@@ -101,7 +109,7 @@ final class ChildRun {
         Finished finished = null;
         RuntimeException failure = null;
         try {
-            finished = converse(new Channel(child.channel()), child, parent, dynamicNodes);
+            finished = converse(new Channel(child.channel()), child, parent, namespaces, dynamicNodes);
         } catch (InterruptedIOException e) {
             child.killTree();
             Thread.currentThread().interrupt();
@@ -114,6 +122,7 @@ final class ChildRun {
             failure = new ChildJvmException("the conversation with the child JVM (pid " + child.pid() + ") broke: "
                     + e.getMessage(), e);
         } catch (RuntimeException e) {
+            child.killTree();
             failure = e;
         } finally {
             timeout.cancel(false);
@@ -130,9 +139,11 @@ final class ChildRun {
         return new Result(finished, dynamicNodes);
     }
 
-    private Finished converse(Channel channel, ChildProcess child, Namespaces parent, List<DynamicNode> dynamicNodes)
-            throws IOException {
-        channel.send(new RunTest(context.getUniqueId(), request.types(), request.hostname(), parent,
+    private Finished converse(Channel channel, ChildProcess child, Namespaces parent, ChildNamespaces namespaces,
+            List<DynamicNode> dynamicNodes) throws IOException {
+        Set<NamespaceType> newTypes = namespaces.newTypes();
+        Map<NamespaceType, Long> joined = namespaces.joinedInodes();
+        channel.send(new RunTest(context.getUniqueId(), newTypes, joined, request.hostname(), parent,
                 InheritedProperties.current(), LaunchConfiguration.forChild(context)));
         Message reply = channel.receive();
         if (reply instanceof Refused refused) {
@@ -140,13 +151,14 @@ final class ChildRun {
         }
         Ready ready = (Ready) reply;
         Namespaces outside = Namespaces.of(child.pid());
-        if (!IsolationCheck.mismatches(parent, outside, request.types()).isEmpty()) {
+        if (!IsolationCheck.mismatches(parent, outside, newTypes, joined).isEmpty()) {
             String failure = IsolationCheck.failure("the parent JVM from outside (/proc/" + child.pid() + "/ns)",
-                    parent, outside, request.types());
+                    parent, outside, newTypes, joined);
             channel.send(new Stop(failure));
             throw new IsolationFailedException(failure);
         }
-        publishIsolation(parent, ready, outside);
+        namespaces.established(child.pid());
+        publishIsolation(parent, ready, outside, namespaces);
         channel.send(new Go());
         while (true) {
             Message message = channel.receive();
@@ -160,15 +172,18 @@ final class ChildRun {
         }
     }
 
-    private void publishIsolation(Namespaces parent, Ready ready, Namespaces outside) {
-        String table = IsolationCheck.table(parent, outside, request.types());
+    private void publishIsolation(Namespaces parent, Ready ready, Namespaces outside, ChildNamespaces namespaces) {
+        Map<NamespaceType, Long> joined = namespaces.joinedInodes();
+        String table = IsolationCheck.table(parent, outside, namespaces.newTypes(), joined);
         Map<String, String> entry = new LinkedHashMap<>();
         entry.put("nsjunit.namespaces", "\n" + table);
-        entry.put("nsjunit.check.inside", "passed: the child JVM saw from /proc/self/ns new " + request.types()
-                + " namespaces and the parent's for every other type");
+        entry.put("nsjunit.check.inside", "passed: the child JVM saw from /proc/self/ns new "
+                + namespaces.newTypes() + " namespaces" + (joined.isEmpty() ? "" : ", the joined "
+                        + joined.keySet() + " ones,") + " and the parent's for every other type");
         entry.put("nsjunit.check.outside", "passed: the parent JVM saw the same from /proc/" + outside.pid() + "/ns");
         entry.put("nsjunit.setup", ready.setupSteps().isEmpty() ? "nothing to set up"
                 : String.join("; ", ready.setupSteps()));
+        namespaces.sharing().ifPresent(sharing -> entry.put("nsjunit.shared", sharing));
         context.publishReportEntry(entry);
         if (settings.printIsolation()) {
             System.out.print("[nsjunit] " + context.getDisplayName() + " (" + request.declaredOn() + ") ran in "

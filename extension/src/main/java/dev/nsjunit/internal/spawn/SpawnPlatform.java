@@ -27,4 +27,12 @@ public final class SpawnPlatform {
         }
         return Optional.empty();
     }
+
+    /**
+     * Whether this JVM has {@code CAP_SYS_ADMIN} in its own user namespace: what mounting and joining other
+     * namespaces need.
+     */
+    public static boolean hasSysAdmin() {
+        return HostFacts.hasEffectiveCapability(HostFacts.CAP_SYS_ADMIN);
+    }
 }

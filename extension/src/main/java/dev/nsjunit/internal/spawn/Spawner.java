@@ -53,6 +53,26 @@ public final class Spawner {
      */
     public static ChildProcess spawn(Set<NamespaceType> types, List<String> argv, Map<String, String> environment)
             throws SpawnException {
+        return spawn(types, Map.of(), argv, environment);
+    }
+
+    /**
+     * Starts {@code argv} in new namespaces of {@code types} and in the existing namespaces of {@code joins}
+     * (one type may not be in both). A user namespace must not be both new and joined with others: namespaces
+     * are owned by the user namespace their creator was in, and a new one would leave the child without
+     * capabilities over the joined ones.
+     */
+    public static ChildProcess spawn(Set<NamespaceType> types, Map<NamespaceType, NamespaceFile> joins,
+            List<String> argv, Map<String, String> environment) throws SpawnException {
+        for (NamespaceType joined : joins.keySet()) {
+            if (types.contains(joined)) {
+                throw new IllegalArgumentException(joined + " is both new and joined");
+            }
+        }
+        if (types.contains(NamespaceType.USER) && !joins.isEmpty()) {
+            throw new IllegalArgumentException("a new user namespace cannot be combined with joined namespaces "
+                    + joins.keySet());
+        }
         if (types.contains(NamespaceType.TIME) && !types.contains(NamespaceType.USER)
                 && !HostFacts.hasEffectiveCapability(HostFacts.CAP_SYS_ADMIN)) {
             // The chain's unshare would fail unseen and leave the child in the parent's time namespace.
@@ -72,10 +92,13 @@ public final class Spawner {
 
             CloneChain chain = new CloneChain();
             Pointer errnoAddress = LibC.INSTANCE.__errno_location();
-            buildChain(chain, types, argv, environment, devNull, stdout[1], stderr[1], channel[1], execError[1],
-                    sync == null ? null : sync[0], errnoAddress);
+            buildChain(chain, types, joins, argv, environment, devNull, stdout[1], stderr[1], channel[1],
+                    execError[1], sync == null ? null : sync[0], errnoAddress);
             Pointer firstContext = chain.build();
-            int pid = cloneChild(types, chain, firstContext);
+            int pid = joins.containsKey(NamespaceType.PID)
+                    ? PidNamespaceEntry.cloneInto(joins.get(NamespaceType.PID), () -> cloneChild(types, chain,
+                            firstContext))
+                    : cloneChild(types, chain, firstContext);
             childEnds.forEach(Fd::close); // Only the child holds them now: EOF reaches the parent when it exits.
 
             ChildProcess child = new ChildProcess(pid, channel[0], stdout[0], stderr[0]);
@@ -103,8 +126,8 @@ public final class Spawner {
         }
     }
 
-    private static void buildChain(CloneChain chain, Set<NamespaceType> types, List<String> argv,
-            Map<String, String> environment, Fd stdin, Fd stdout, Fd stderr, Fd channel, Fd execError,
+    private static void buildChain(CloneChain chain, Set<NamespaceType> types,
+            Map<NamespaceType, NamespaceFile> joins, List<String> argv, Map<String, String> environment, Fd stdin, Fd stdout, Fd stderr, Fd channel, Fd execError,
             Fd syncRead, Pointer errnoAddress) {
         // The child inherited the JVM's signal handlers, which are JVM code: a termination signal or a fault before
         // execve must kill it, not run them. (execve resets handled signals to their defaults anyway.)
@@ -128,6 +151,7 @@ public final class Spawner {
             chain.call("dup3", syncRead.number(), SYNC_FD, LibC.O_CLOEXEC);
             firstToClose = SYNC_FD + 1;
         }
+        joinNamespaces(chain, joins);
         // Closes every other descriptor the JVM had, the sync pipe's write end among them: a child that held it
         // while waiting would never see EOF if the parent died before writing the maps.
         chain.call("syscall", LibC.SYS_close_range, firstToClose, 0xFFFF_FFFFL, 0);
@@ -150,6 +174,27 @@ public final class Spawner {
         // its errno, sits at the same address as in the parent.
         chain.call("write", EXEC_ERROR_FD, Pointer.nativeValue(errnoAddress), 4);
         chain.call("_exit", 127);
+    }
+
+    /**
+     * setns(2) on the child's own, single-threaded process, as joining a user or mount namespace requires, with the
+     * descriptors the child inherited from the parent (still open: the chain closes them after this). The user
+     * namespace first: it grants the capabilities that joining the namespaces it owns needs. A pid namespace is
+     * joined on the spawning thread instead ({@link PidNamespaceEntry}): setns moves only the caller's future
+     * children into one, and execve does not.
+     */
+    private static void joinNamespaces(CloneChain chain, Map<NamespaceType, NamespaceFile> joins) {
+        List<NamespaceType> order = new ArrayList<>(joins.keySet());
+        order.remove(NamespaceType.PID);
+        order.sort((a, b) -> Boolean.compare(b == NamespaceType.USER, a == NamespaceType.USER));
+        for (NamespaceType type : order) {
+            chain.call("setns", joins.get(type).fd().number(), type.cloneFlag());
+        }
+        if (joins.containsKey(NamespaceType.MNT)) {
+            // Joining a mount namespace moves the caller's root and working directory to that namespace's root.
+            Memory cwd = chain.retain(cString(System.getProperty("user.dir")));
+            chain.call("chdir", Pointer.nativeValue(cwd));
+        }
     }
 
     private static int cloneChild(Set<NamespaceType> types, CloneChain chain, Pointer firstContext)
@@ -230,7 +275,7 @@ public final class Spawner {
      * Moves {@code fd} to {@link #FIRST_SOURCE_FD} or above. Every descriptor here is O_CLOEXEC, because another
      * thread of this JVM may fork at any time and must not carry our pipe ends into its program.
      */
-    private static int aboveTargets(int fd) {
+    static int aboveTargets(int fd) {
         if (fd >= FIRST_SOURCE_FD) {
             return fd;
         }

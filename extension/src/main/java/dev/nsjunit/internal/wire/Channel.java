@@ -49,6 +49,7 @@ public final class Channel {
             out.writeByte(1);
             writeString(m.uniqueId());
             writeTypes(m.types());
+            writeNamespaces(Namespaces.fromInodes(0, m.joined()));
             writeString(m.hostname());
             writeNamespaces(m.parent());
             writeMap(m.systemProperties());
@@ -91,7 +92,8 @@ public final class Channel {
         int tag = in.readUnsignedByte();
         switch (tag) {
             case 1:
-                return new RunTest(readString(), readTypes(), readString(), readNamespaces(), readMap(), readMap());
+                return new RunTest(readString(), readTypes(), readNamespaces().inodes(), readString(), readNamespaces(),
+                        readMap(), readMap());
             case 2:
                 return new Ready(readNamespaces(), readList());
             case 3:

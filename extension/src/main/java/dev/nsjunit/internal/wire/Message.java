@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * What crosses between the parent and a child JVM, in order:
  * <pre>
- *   parent → child  RunTest        which test, which namespaces, the parent's inodes
+ *   parent → child  RunTest        which test, which namespaces (new and joined), the parent's inodes
  *   child → parent  Ready          namespaces set up, isolation checked from inside: the child's inodes
  *                   or Refused     setup failed or the inside check found a mismatch; no user code ran
  *   parent → child  Go             the parent's check from outside passed
@@ -22,8 +22,10 @@ import java.util.Set;
  */
 public sealed interface Message {
 
-    record RunTest(String uniqueId, Set<NamespaceType> types, String hostname, Namespaces parent,
-            Map<String, String> systemProperties, Map<String, String> configuration) implements Message {
+    /** {@code types} are new namespaces; {@code joined} are the inodes of existing ones the child joined. */
+    record RunTest(String uniqueId, Set<NamespaceType> types, Map<NamespaceType, Long> joined, String hostname,
+            Namespaces parent, Map<String, String> systemProperties, Map<String, String> configuration)
+            implements Message {
     }
 
     record Ready(Namespaces child, List<String> setupSteps) implements Message {

@@ -1,0 +1,87 @@
+package dev.nsjunit;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import com.sun.jna.LastErrorException;
+import dev.nsjunit.internal.libc.Errno;
+import dev.nsjunit.internal.libc.LibC;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apiguardian.api.API;
+
+/**
+ * A namespace kept alive by a bind mount of its {@code /proc/<pid>/ns/<type>} file onto {@link #path()}, made by
+ * {@link Namespaces#keepAlive}. While the mount exists the namespace outlives every process in it, and any process
+ * may join it through the path ({@code nsenter --net=<path>}, {@link JoinNamespace}). {@link #close()} unmounts it
+ * and removes the file if {@code keepAlive} created it; the kernel frees the namespace once no process, open file
+ * or other mount refers to it any more.
+ */
+@API(status = EXPERIMENTAL, since = "0.2.0")
+public final class NamespaceHandle implements AutoCloseable {
+
+    private final NamespaceType type;
+    private final long inode;
+    private final Path path;
+    private final boolean createdFile;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    NamespaceHandle(NamespaceType type, long inode, Path path, boolean createdFile) {
+        this.type = type;
+        this.inode = inode;
+        this.path = path;
+        this.createdFile = createdFile;
+    }
+
+    /** The type of the namespace kept. */
+    public NamespaceType type() {
+        return type;
+    }
+
+    /** The namespace's inode, as {@code /proc/<pid>/ns/<type>} of its members shows it. */
+    public long inode() {
+        return inode;
+    }
+
+    /** Where the namespace file is bind-mounted. */
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Unmounts {@link #path()} (lazily, {@code MNT_DETACH}, so a process that has it open does not make this fail)
+     * and removes the file if it was created for the mount. Calling it again does nothing.
+     *
+     * @throws IllegalStateException if the unmount fails; the namespace then stays alive
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            LibC.INSTANCE.umount2(path.toString(), LibC.MNT_DETACH);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != Errno.EINVAL) { // EINVAL: not a mount point any more, someone unmounted it
+                closed.set(false);
+                throw new IllegalStateException("umount2(" + path + ", MNT_DETACH) failed: "
+                        + Errno.describe(e.getErrorCode()) + " — the " + type + " namespace " + inode
+                        + " stays alive; unmount it by hand with `umount " + path + "`", e);
+            }
+        }
+        if (createdFile) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException("unmounted " + path + " but cannot remove it: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return type + " namespace " + inode + " kept at " + path + (closed.get() ? " (released)" : "");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.nsjunit;
+
+import static dev.nsjunit.FixtureRunner.reportEntries;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.nsjunit.fixtures.SharedMismatchTestCase;
+import dev.nsjunit.fixtures.SharedTestCase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EventType;
+
+/** {@code @InNamespace(shared = ...)}: tests in their own JVMs, in the same namespaces, released at the end. */
+class SharedNamespacesTests {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    @DisplayName("tests of one key join the namespaces of the first, kept by bind mounts that are gone at the end")
+    void testsOfOneKeyShareAndNothingRemains() throws Exception {
+        List<String> queuesBefore = SharedTestCase.queues();
+        FixtureRunner runner = new FixtureRunner(temp);
+
+        EngineExecutionResults results = runner.run(selectClass(SharedTestCase.class));
+
+        results.testEvents().assertStatistics(stats -> stats.started(3).succeeded(2).failed(1));
+        List<String> marks = runner.marks();
+        List<String> inodeMarks = marks.stream().filter(m -> !m.startsWith("mount "))
+                .map(m -> m.split(" ")[0] + " " + m.split(" ")[1] + " " + m.split(" ")[2])
+                .collect(Collectors.toList());
+        Namespaces ours = Namespaces.current();
+        String expected = "net=" + sharedInode(marks, "net") + " ipc=" + sharedInode(marks, "ipc");
+        assertThat(inodeMarks).containsExactly("first " + expected, "second " + expected, "third " + expected);
+        assertThat(sharedInode(marks, "net")).isNotEqualTo(Long.toString(ours.inode(NamespaceType.NET)));
+        assertThat(sharedInode(marks, "ipc")).isNotEqualTo(Long.toString(ours.inode(NamespaceType.IPC)));
+        assertThat(marks.stream().filter(m -> !m.startsWith("mount ")).map(m -> m.split(" ")[3]).distinct())
+                .as("each test ran in its own JVM").hasSize(3);
+        // The queue the first test made lived on in the shared IPC namespace, and never reached ours.
+        assertThat(SharedTestCase.queues()).isEqualTo(queuesBefore);
+
+        List<String> mountPoints = marks.stream().filter(m -> m.startsWith("mount "))
+                .map(m -> m.split(" ")[1]).distinct().collect(Collectors.toList());
+        assertThat(mountPoints).as("bind mounts the tests saw").hasSize(2)
+                .allMatch(p -> p.endsWith("/backend/net") || p.endsWith("/backend/ipc"));
+        Path runDirectory = Path.of(mountPoints.get(0)).getParent().getParent();
+        assertThat(runDirectory).doesNotExist();
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("nsjunit-shared-");
+
+        List<String> sharing = reportEntries(results).stream().filter(e -> e.containsKey("nsjunit.shared"))
+                .map(e -> e.get("nsjunit.shared")).collect(Collectors.toList());
+        assertThat(sharing).hasSize(3);
+        assertThat(sharing.get(0)).startsWith("shared = \"backend\": created [ipc, net] (bind-mounted in ");
+        assertThat(sharing.get(1)).startsWith("shared = \"backend\": joined [ipc, net] (bind-mounted in ");
+    }
+
+    private static String sharedInode(List<String> marks, String type) {
+        return marks.get(0).replaceAll(".*\\b" + type + "=(\\d+).*", "$1");
+    }
+
+    @Test
+    @DisplayName("one key with other types, or a shared pid namespace, is a configuration error naming why")
+    void mismatchedDeclarationsFail() {
+        FixtureRunner runner = new FixtureRunner(temp);
+
+        EngineExecutionResults results = runner.run(selectClass(SharedMismatchTestCase.class));
+
+        Map<String, String> failures = results.testEvents().filter(e -> e.getType() == EventType.FINISHED)
+                .collect(Collectors.toMap(e -> e.getTestDescriptor().getDisplayName(), e -> e.getPayload(
+                        TestExecutionResult.class).orElseThrow().getThrowable().map(Throwable::getMessage)
+                        .orElse("passed")));
+        String fixture = SharedMismatchTestCase.class.getName();
+        assertThat(failures).containsEntry("netOnly()", "passed");
+        assertThat(failures.get("netAndUts()")).isEqualTo("@InNamespace(shared = \"mixed\") asks for [net, uts] "
+                + "namespaces on method " + fixture + "#netAndUts, but for [net] on method " + fixture
+                + "#netOnly. Tests that share a key share all of its namespaces, so they must request the same "
+                + "types: align the two, or use two keys.");
+        assertThat(failures.get("sharedPid()")).startsWith("@InNamespace(shared = \"pids\", pid = true) on method "
+                + fixture + "#sharedPid: a pid namespace cannot be shared between tests.");
+        assertThat(runner.marks()).singleElement().asString().startsWith("netOnly ");
+    }
+}
