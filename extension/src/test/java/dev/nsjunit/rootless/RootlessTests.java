@@ -2,15 +2,21 @@ package dev.nsjunit.rootless;
 
 import static dev.nsjunit.FixtureRunner.entriesWithPrefix;
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.nsjunit.FixtureRunner.reportEntries;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import dev.nsjunit.NamespaceType;
 import dev.nsjunit.Namespaces;
 import dev.nsjunit.FixtureRunner;
+import dev.nsjunit.fixtures.RootlessSharedTestCase;
 import dev.nsjunit.fixtures.RootlessTestCase;
 import dev.nsjunit.internal.libc.LibC;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -69,5 +75,33 @@ class RootlessTests {
                 + "uts namespaces needs. Add user = true to @InNamespace to run rootless (a new user namespace "
                 + "grants the capability inside it), or run as root.");
         assertThat(runner.marks()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("shared user, net and uts namespaces work rootless, held open without a bind mount; pid joins refused")
+    void sharingWorksAndPidJoinsAreRefused() throws Exception {
+        FixtureRunner runner = new FixtureRunner(temp);
+        EngineExecutionResults results = runner.run(selectClass(RootlessSharedTestCase.class));
+
+        results.testEvents().assertStatistics(stats -> stats.started(3).succeeded(2).failed(1));
+        List<String> marks = runner.marks();
+        assertThat(marks).hasSize(2);
+        String first = marks.get(0).replaceFirst("^first (\\S+ \\S+ \\S+) \\d+ shared-rootless$", "$1");
+        assertThat(marks.get(1)).matches("second " + first + " \\d+ shared-rootless");
+        Namespaces ours = Namespaces.current();
+        assertThat(first).doesNotContain("net=" + ours.inode(NamespaceType.NET))
+                .doesNotContain("user=" + ours.inode(NamespaceType.USER));
+        assertThat(reportEntries(results).stream().map(e -> e.get("nsjunit.shared")).filter(Objects::nonNull))
+                .containsExactly("shared = \"rootless\": created [net, user, uts] (held open by the test JVM; no "
+                        + "bind mount without CAP_SYS_ADMIN)", "shared = \"rootless\": joined [net, user, uts] (held "
+                        + "open by the test JVM; no bind mount without CAP_SYS_ADMIN)");
+        Throwable refused = results.testEvents().failed().list().get(0)
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable()
+                .orElseThrow();
+        assertThat(refused).hasMessageStartingWith("method " + RootlessSharedTestCase.class.getName()
+                + "#joinsPid joins the pid namespace /proc/self/ns/pid, but this test JVM (uid "
+                + LibC.INSTANCE.getuid() + ") lacks CAP_SYS_ADMIN");
+        assertThat(Files.list(Path.of(System.getProperty("java.io.tmpdir")))
+                .filter(p -> p.getFileName().toString().startsWith("nsjunit-shared-"))).isEmpty();
     }
 }

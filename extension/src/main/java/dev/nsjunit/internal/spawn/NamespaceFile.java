@@ -35,6 +35,10 @@ public final class NamespaceFile implements AutoCloseable {
      *         namespace file, or a namespace file of another type
      */
     public static NamespaceFile open(Path path, NamespaceType expected) {
+        if (!Files.exists(path) && !Files.notExists(path)) {
+            throw new IllegalArgumentException(path + " cannot be checked by this user (uid "
+                    + LibC.INSTANCE.getuid() + "): reading another user's /proc/<pid>/ns needs ptrace access");
+        }
         if (!Files.exists(path)) {
             throw new IllegalArgumentException(path + " does not exist; expected a " + expected
                     + " namespace file such as /proc/<pid>/ns/" + expected.procName() + hint(expected));
