@@ -55,8 +55,8 @@ public final class ChildBooter {
                     }
                 });
                 Finished outcome = runGuarded(channel, run);
+                ParentWatch.finishedNormally(run.types().contains(NamespaceType.PID));
                 channel.send(outcome);
-                ParentWatch.finishedNormally();
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("nsjunit child JVM: cannot talk to the parent: " + e);

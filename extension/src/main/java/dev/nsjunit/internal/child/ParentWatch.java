@@ -1,5 +1,6 @@
 package dev.nsjunit.internal.child;
 
+import dev.nsjunit.internal.libc.Fd;
 import dev.nsjunit.internal.libc.LibC;
 import dev.nsjunit.internal.wire.Channel;
 import java.io.IOException;
@@ -51,9 +52,29 @@ final class ParentWatch {
         watch.start();
     }
 
-    /** The outcome was sent; the parent ends what is left of the group once this JVM has exited. */
-    static void finishedNormally() {
+    /**
+     * The test is over and its outcome about to be sent: ends every other process of the test (the whole pid
+     * namespace if this JVM is its init, else the process group), then points stdout and stderr at /dev/null, so
+     * that the parent's readers of those pipes reach their end now and the parent need not wait for this JVM to
+     * exit. What the JVM prints from here on (shutdown hooks) is dropped.
+     */
+    static void finishedNormally(boolean ownPidNamespace) {
         finishedNormally = true;
+        if (ownPidNamespace) {
+            try {
+                LibC.INSTANCE.kill(-1, LibC.SIGKILL); // from a pid namespace's init: all others in it
+            } catch (RuntimeException noneLeft) {
+                // ESRCH: the test left no process behind.
+            }
+        } else {
+            killRestOfProcessGroup();
+        }
+        System.out.flush();
+        System.err.flush();
+        try (Fd devNull = new Fd(LibC.INSTANCE.open("/dev/null", LibC.O_WRONLY | LibC.O_CLOEXEC))) {
+            LibC.INSTANCE.dup2(devNull.number(), 1);
+            LibC.INSTANCE.dup2(devNull.number(), 2);
+        }
     }
 
     /** SIGKILLs the other members of this process group, so that this JVM's own exit status stays as it was. */

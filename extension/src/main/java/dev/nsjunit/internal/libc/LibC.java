@@ -60,6 +60,7 @@ public interface LibC extends Library {
 
     // <unistd.h>, <fcntl.h>
     int O_RDONLY = 0;
+    int O_WRONLY = 1;
     int O_CLOEXEC = 0x80000;
     int F_DUPFD_CLOEXEC = 1030;
     int F_SETFD = 2;
@@ -73,6 +74,8 @@ public interface LibC extends Library {
     int fcntl(int fd, int cmd, Object... arg) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int dup2(int oldfd, int newfd) throws LastErrorException;
 
     long read(int fd, byte[] buf, long count) throws LastErrorException;
 

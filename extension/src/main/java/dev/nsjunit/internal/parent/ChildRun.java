@@ -85,19 +85,13 @@ final class ChildRun {
 
     private Result run(ChildNamespaces namespaces) {
         Namespaces parent = Namespaces.current();
-        ChildProcess child;
-        try {
-            child = Spawner.spawn(namespaces.newTypes(), namespaces.joins(), ChildJvmCommand.build(settings,
-                    context.getRequiredTestClass().getClassLoader()), System.getenv());
-        } catch (SpawnException e) {
-            String message = "cannot start the child JVM for " + context.getDisplayName() + " ("
-                    + request.declaredOn() + "): " + e.getMessage();
-            if (settings.abortWhenUnavailable()) {
-                throw new TestAbortedException(message + " [aborted, not failed: " + Settings.UNAVAILABLE
-                        + " = abort]");
-            }
-            throw new ChildJvmException(message);
-        }
+        List<String> command = ChildJvmCommand.build(settings, context.getRequiredTestClass().getClassLoader());
+        ChildPool pool = ChildPool.of(context, settings);
+        // Only children in new namespaces alone are started ahead: joined ones are opened per test.
+        ChildProcess waiting = namespaces.joins().isEmpty() && request.shared().isEmpty()
+                ? pool.take(new ChildPool.Key(namespaces.newTypes(), command)).orElse(null) : null;
+        boolean startedAhead = waiting != null;
+        ChildProcess child = startedAhead ? waiting : spawn(namespaces, command);
         OutputPump out = new OutputPump("nsjunit-stdout-" + child.pid(), child.stdout(), System.out);
         OutputPump err = new OutputPump("nsjunit-stderr-" + child.pid(), child.stderr(), System.err);
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -127,6 +121,15 @@ final class ChildRun {
         } finally {
             timeout.cancel(false);
         }
+        if (failure == null && finished != null) {
+            // The child ended the test's processes and closed its output before reporting: the pumps reach
+            // their end now, and the JVM's own exit can be awaited in the background.
+            drain(out, err);
+            pool.retire(child, () -> { });
+            context.publishReportEntry("nsjunit.child", "pid " + child.pid() + (startedAhead
+                    ? ", started ahead of this test" : ", started for this test"));
+            return new Result(finished, dynamicNodes);
+        }
         ChildExit exit = child.awaitExit(EXIT_GRACE);
         drain(out, err);
         child.close();
@@ -137,6 +140,20 @@ final class ChildRun {
             throw died(child.pid(), exit, timedOut.get(), err.lastLines());
         }
         return new Result(finished, dynamicNodes);
+    }
+
+    private ChildProcess spawn(ChildNamespaces namespaces, List<String> command) {
+        try {
+            return Spawner.spawn(namespaces.newTypes(), namespaces.joins(), command, System.getenv());
+        } catch (SpawnException e) {
+            String message = "cannot start the child JVM for " + context.getDisplayName() + " ("
+                    + request.declaredOn() + "): " + e.getMessage();
+            if (settings.abortWhenUnavailable()) {
+                throw new TestAbortedException(message + " [aborted, not failed: " + Settings.UNAVAILABLE
+                        + " = abort]");
+            }
+            throw new ChildJvmException(message);
+        }
     }
 
     private Finished converse(Channel channel, ChildProcess child, Namespaces parent, ChildNamespaces namespaces,

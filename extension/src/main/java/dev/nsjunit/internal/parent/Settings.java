@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * (junit-platform.properties, {@code -D}, the launcher request). A bad value fails fast with its key.
  */
 record Settings(Duration childTimeout, boolean printIsolation, List<String> childJvmArgs, OptionalInt debugPort,
-        boolean abortWhenUnavailable, boolean classDataArchive, Path cacheDirectory) {
+        boolean abortWhenUnavailable, boolean classDataArchive, Path cacheDirectory, int prespawn) {
 
     static final String CHILD_TIMEOUT = "nsjunit.child.timeout";
     static final String REPORT_CONSOLE = "nsjunit.report.console";
@@ -28,6 +28,7 @@ record Settings(Duration childTimeout, boolean printIsolation, List<String> chil
     static final String UNAVAILABLE = "nsjunit.unavailable";
     static final String CHILD_ARCHIVE = "nsjunit.child.archive";
     static final String CACHE_DIR = "nsjunit.cache.dir";
+    static final String PRESPAWN = "nsjunit.child.prespawn";
 
     private static final Duration DEFAULT_CHILD_TIMEOUT = Duration.ofMinutes(10);
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
@@ -58,8 +59,31 @@ record Settings(Duration childTimeout, boolean printIsolation, List<String> chil
                 .map(value -> parseBoolean(CHILD_ARCHIVE, value)).orElse(true);
         Path cache = context.getConfigurationParameter(CACHE_DIR).map(value -> Paths.get(value).toAbsolutePath())
                 .orElseGet(Settings::defaultCacheDirectory);
+        int prespawn = context.getConfigurationParameter(PRESPAWN).map(value -> parsePrespawn(PRESPAWN, value))
+                .orElse(Runtime.getRuntime().availableProcessors());
         return new Settings(timeout, print, jvmArgs.equals(List.of("")) ? List.of() : jvmArgs, debugPort, abort,
-                archive, cache);
+                archive, cache, debugPort.isPresent() ? 0 : prespawn);
+    }
+
+    /** {@code true} (as many waiting children as cores), {@code false} (none), or a number of them. */
+    static int parsePrespawn(String key, String value) {
+        String text = value.trim().toLowerCase(Locale.ROOT);
+        if (text.equals("true")) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        if (text.equals("false")) {
+            return 0;
+        }
+        try {
+            int count = Integer.parseInt(text);
+            if (count >= 0 && count <= 64) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ExtensionConfigurationException(key + " = \"" + value + "\" is neither true, false nor a number "
+                + "of children from 0 to 64 to keep started ahead of their tests.");
     }
 
     /** The build's output directory where there is one (Maven's target/), so that a clean removes it too. */

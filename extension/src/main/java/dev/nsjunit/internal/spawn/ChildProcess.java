@@ -93,6 +93,11 @@ public final class ChildProcess implements AutoCloseable {
         return exit;
     }
 
+    /** Whether the child is still running (it may have exited without being reaped yet). */
+    public boolean isAlive() {
+        return exit == null && !hasExited();
+    }
+
     /** {@code waitid(WNOWAIT)}: has the child exited, without reaping it. */
     private boolean hasExited() {
         try (Memory info = new Memory(SIGINFO_SIZE)) {

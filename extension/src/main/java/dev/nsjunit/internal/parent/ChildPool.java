@@ -1,0 +1,169 @@
+package dev.nsjunit.internal.parent;
+
+import dev.nsjunit.NamespaceType;
+import dev.nsjunit.internal.spawn.ChildProcess;
+import dev.nsjunit.internal.spawn.SpawnException;
+import dev.nsjunit.internal.spawn.Spawner;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Child JVMs started ahead of their tests, and child JVMs on their way out, for one run of the Jupiter engine.
+ *
+ * <p>When a test takes its child, the next one for the same request (namespace types and command line) is
+ * spawned in the background: in its own new namespaces, its JVM booted up to where it waits for a test. Each is
+ * used once. At most {@code limit} wait at a time; at the end of the test plan the waiting ones are killed, and
+ * the ones still exiting are awaited, so no child outlives the run. If the JVM is stopped before, a shutdown hook
+ * does the same, and if it is killed, the parent-death signal of the spawning thread ends them.
+ *
+ * <p>All of them are cloned by one long-lived thread: the kernel sends a child its parent-death signal when the
+ * <em>thread</em> that cloned it ends, so that thread must outlive them all.
+ */
+final class ChildPool implements AutoCloseable {
+
+    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(ChildPool.class);
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(10);
+
+    /** What a waiting child was started for; a test may take it only if it asks for exactly this. */
+    record Key(Set<NamespaceType> types, List<String> command) {
+    }
+
+    private final int limit;
+    private final ExecutorService spawner = Executors.newSingleThreadExecutor(daemon("nsjunit-prespawn"));
+    private final ExecutorService reaper = Executors.newCachedThreadPool(daemon("nsjunit-reaper"));
+    private final Map<Key, Deque<ChildProcess>> waiting = new HashMap<>();
+    private final Set<Key> failing = new HashSet<>();
+    private final List<CompletableFuture<Void>> exiting = new ArrayList<>();
+    private final Thread shutdownHook = new Thread(this::shutDown, "nsjunit-child-pool");
+    private int waitingOrStarting;
+    private boolean closed;
+
+    private ChildPool(int limit) {
+        this.limit = limit;
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    static ChildPool of(ExtensionContext context, Settings settings) {
+        return context.getRoot().getStore(STORE).getOrComputeIfAbsent(ChildPool.class,
+                key -> new ChildPool(settings.prespawn()), ChildPool.class);
+    }
+
+    /** A child started ahead for {@code key}, if one is waiting and alive; starts the next one either way. */
+    synchronized Optional<ChildProcess> take(Key key) {
+        ChildProcess child = null;
+        Deque<ChildProcess> queue = waiting.get(key);
+        while (child == null && queue != null && !queue.isEmpty()) {
+            ChildProcess candidate = queue.poll();
+            waitingOrStarting--;
+            if (candidate.isAlive()) {
+                child = candidate;
+            } else {
+                retire(candidate, () -> { }); // died while waiting: reap it, take the next
+            }
+        }
+        startAhead(key);
+        return Optional.ofNullable(child);
+    }
+
+    private void startAhead(Key key) {
+        if (closed || waitingOrStarting >= limit || failing.contains(key)) {
+            return;
+        }
+        waitingOrStarting++;
+        spawner.execute(() -> {
+            ChildProcess child = null;
+            try {
+                child = Spawner.spawn(key.types(), key.command(), System.getenv());
+            } catch (SpawnException | RuntimeException e) {
+                // The test that takes no waiting child spawns its own, and reports this failure itself.
+            }
+            synchronized (this) {
+                if (child == null) {
+                    failing.add(key);
+                    waitingOrStarting--;
+                } else if (closed) {
+                    waitingOrStarting--;
+                    child.close();
+                } else {
+                    waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(child);
+                }
+            }
+        });
+    }
+
+    /**
+     * Lets {@code child}, which has reported its outcome, exit in the background: awaits it (killing its process
+     * group after it), then runs {@code afterExit} and closes it. The end of the test plan waits for it.
+     */
+    synchronized void retire(ChildProcess child, Runnable afterExit) {
+        CompletableFuture<Void> gone = CompletableFuture.runAsync(() -> {
+            try {
+                child.awaitExit(EXIT_GRACE);
+                afterExit.run();
+            } finally {
+                child.close();
+            }
+        }, reaper);
+        exiting.removeIf(CompletableFuture::isDone);
+        exiting.add(gone);
+    }
+
+    /** Kills the waiting children and waits for every child to be gone. */
+    @Override
+    public void close() {
+        shutDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down; the hook is running or has run.
+        }
+    }
+
+    private void shutDown() {
+        List<CompletableFuture<Void>> awaited;
+        synchronized (this) {
+            closed = true;
+            for (Deque<ChildProcess> queue : waiting.values()) {
+                for (ChildProcess child : queue) {
+                    child.killTree();
+                    retire(child, () -> { });
+                }
+            }
+            waiting.clear();
+            awaited = new ArrayList<>(exiting);
+        }
+        // Waits for a spawn under way; its child sees closed and is killed. Then the thread may end.
+        spawner.shutdown();
+        try {
+            spawner.awaitTermination(EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(awaited.toArray(new CompletableFuture[0]))
+                    .get(2 * EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // A child that would not exit was SIGKILLed by its reaper; nothing more can be done here.
+        }
+        reaper.shutdown();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
