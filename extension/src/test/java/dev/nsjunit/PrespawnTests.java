@@ -1,0 +1,111 @@
+package dev.nsjunit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.nsjunit.fixtures.Marks;
+import dev.nsjunit.fixtures.PoolTestCase;
+import dev.nsjunit.fixtures.SlowTestCase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** Children started ahead of their tests: each used once, in fresh namespaces, none left when the run ends. */
+class PrespawnTests {
+
+    private static final String CHILD_MAIN = "dev.nsjunit.internal.child.ChildBooter";
+
+    @TempDir
+    Path temp;
+
+    @Test
+    @DisplayName("later tests take children started ahead, each in its own JVM and namespaces; none is left after")
+    void childrenStartedAheadAreUsedOnce() {
+        FixtureRunner runner = new FixtureRunner(temp);
+
+        EngineExecutionResults results = runner.run(selectClass(PoolTestCase.class));
+
+        FixtureRunner.assertAllSucceeded(results, 4);
+        List<String> children = childEntries(results);
+        assertThat(children).hasSize(4);
+        assertThat(children.get(0)).endsWith(", started for this test");
+        assertThat(children.subList(1, 4)).allMatch(entry -> entry.endsWith(", started ahead of this test"));
+        assertThat(children.stream().map(entry -> entry.split(",")[0]).distinct()).hasSize(4);
+        Namespaces ours = Namespaces.current();
+        assertThat(runner.marks()).hasSize(4).allSatisfy(mark -> {
+            assertThat(mark).matches("\\w+ 1 uts=\\d+ 1 .*");
+            assertThat(mark).doesNotContain("uts=" + ours.inode(NamespaceType.UTS) + " ");
+        });
+        assertThat(childJvmsOf(ProcessHandle.current())).as("child JVMs left after the run").isEmpty();
+    }
+
+    @Test
+    @DisplayName("nsjunit.child.prespawn = false starts every child for its own test")
+    void prespawnCanBeTurnedOff() {
+        FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.child.prespawn", "false");
+
+        EngineExecutionResults results = runner.run(selectClass(PoolTestCase.class));
+
+        FixtureRunner.assertAllSucceeded(results, 4);
+        assertThat(childEntries(results)).hasSize(4).allMatch(entry -> entry.endsWith(", started for this test"));
+        assertThat(childJvmsOf(ProcessHandle.current())).isEmpty();
+    }
+
+    @ParameterizedTest(name = "killed with {0}")
+    @ValueSource(strings = {"SIGTERM", "SIGKILL"})
+    @DisplayName("a test JVM stopped mid-run leaves neither its running child nor the one started ahead")
+    void stoppedRunLeavesNothing(String signal) throws Exception {
+        Path marks = temp.resolve("marks.txt");
+        Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + Marks.FILE_PROPERTY + "=" + marks, "-cp", System.getProperty("java.class.path"),
+                FixtureMain.class.getName(), SlowTestCase.class.getName())
+                .redirectOutput(temp.resolve("out.txt").toFile()).redirectErrorStream(true).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marks));
+            // The running child and the one started ahead for the next test of the same request.
+            await().atMost(Duration.ofSeconds(30)).until(() -> childJvmsOf(parent.toHandle()).size() == 2);
+            List<ProcessHandle> children = childJvmsOf(parent.toHandle());
+
+            if (signal.equals("SIGKILL")) {
+                parent.destroyForcibly();
+            } else {
+                parent.destroy();
+            }
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+        } finally {
+            parent.descendants().forEach(ProcessHandle::destroyForcibly);
+            parent.destroyForcibly().waitFor();
+        }
+    }
+
+    private static List<String> childEntries(EngineExecutionResults results) {
+        return FixtureRunner.reportEntries(results).stream().map(entry -> entry.get("nsjunit.child"))
+                .filter(Objects::nonNull).collect(Collectors.toList());
+    }
+
+    /** The child JVMs among the children of {@code parent}. */
+    private static List<ProcessHandle> childJvmsOf(ProcessHandle parent) {
+        return parent.children().filter(child -> commandLine(child).contains(CHILD_MAIN))
+                .collect(Collectors.toList());
+    }
+
+    private static String commandLine(ProcessHandle process) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).replace('\0', ' ');
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+}
