@@ -3,6 +3,9 @@ package dev.nsjunit.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import dev.nsjunit.InNamespace;
 import java.io.File;
 import java.io.IOException;
@@ -32,6 +35,7 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 class PermissionSampleTest {
 
     private static final Path HOSTNAME = Path.of("/proc/sys/kernel/hostname");
+    private static final byte[] BOX = "box".getBytes(StandardCharsets.US_ASCII);
     private static final int CAP_SYS_ADMIN = 21;
 
     // tag::eperm[]
@@ -68,8 +72,8 @@ class PermissionSampleTest {
 
         @Test
         @InNamespace(uts = true)
-        void renamesItsMachine() throws IOException {
-            Files.writeString(HOSTNAME, "box");
+        void renamesItsMachine() {
+            Uts.LIBC.sethostname(BOX, BOX.length);
         }
     }
     // end::nsjunit-eperm[]
@@ -78,7 +82,9 @@ class PermissionSampleTest {
     @Test
     @InNamespace(user = true, uts = true)
     void withUserTrueTheTestIsRootWithEveryCapability() throws IOException {
-        Files.writeString(HOSTNAME, "box");
+        // sethostname(2), not a write to /proc/sys/kernel/hostname: the kernel lets only the host's root (uid 0
+        // outside) write that file, so for an ordinary user it is refused (EACCES) even with every capability.
+        Uts.LIBC.sethostname(BOX, BOX.length);
 
         assertThat(Files.readString(HOSTNAME).strip()).isEqualTo("box");
         assertThat(status("Uid")).isEqualTo("0\t0\t0\t0");
@@ -142,6 +148,20 @@ class PermissionSampleTest {
             }
         }
         return String.join(File.pathSeparator, entries);
+    }
+
+    /** The one call this sample needs, from {@code <unistd.h>}. */
+    interface Uts extends Library {
+
+        Uts LIBC = Native.load("c", Uts.class);
+
+        /**
+         * Sets the host name of the caller's UTS namespace; 0, or -1 and errno (EPERM without
+         * {@code CAP_SYS_ADMIN} in the user namespace that owns it).
+         *
+         * @see <a href="https://man7.org/linux/man-pages/man2/sethostname.2.html">sethostname(2)</a>
+         */
+        int sethostname(byte[] name, long len) throws LastErrorException;
     }
 
     /** What a command printed, standard output and error together, and how it exited. */
