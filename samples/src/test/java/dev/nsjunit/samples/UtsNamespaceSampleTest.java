@@ -15,8 +15,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * A UTS namespace (Linux 2.6.19) gives a test a host name of its own: whatever the test names its machine, the
  * host keeps its name.
  */
+// tag::excerpt[]
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UtsNamespaceSampleTest {
+    // end::excerpt[]
 
     private static final Path HOSTNAME = Path.of("/proc/sys/kernel/hostname");
 
@@ -26,6 +28,7 @@ class UtsNamespaceSampleTest {
     void startsWithTheRequestedHostName() throws IOException {
         assertThat(Files.readString(HOSTNAME).strip()).isEqualTo("box");
     }
+    // tag::excerpt[]
 
     @Test
     @Order(2)
@@ -42,3 +45,4 @@ class UtsNamespaceSampleTest {
         assertThat(Files.readString(HOSTNAME).strip()).isNotIn("box", "renamed-inside");
     }
 }
+// end::excerpt[]
