@@ -17,7 +17,7 @@ final class ShouldRelateNamespaces extends BasicErrorMessageFactory {
     record Row(NamespaceType type, boolean differs, String actualInode, String otherInode, boolean wrong) {
     }
 
-    private static final String COLUMNS = "  %-7s %-9s %-13s %-13s%s";
+    private static final String COLUMNS = "  %-7s %-9s %-13s %-13s %s";
 
     private ShouldRelateNamespaces(String message) {
         // The message goes in as an argument, not as the format: AssertJ would quote it and apply '%' in it.

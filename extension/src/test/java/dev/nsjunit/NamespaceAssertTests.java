@@ -64,7 +64,7 @@ class NamespaceAssertTests {
                     "but it does not hold for: net",
                     "",
                     "  type    expected  actual inode  other inode",
-                    "  net     differs   200           200          <-- wrong",
+                    "  net     differs   200           200           <-- wrong",
                     "  uts     differs   401           400");
         }
 
@@ -85,7 +85,7 @@ class NamespaceAssertTests {
                     "  type    expected  actual inode  other inode",
                     "  ipc     shares    100           100",
                     "  net     shares    200           200",
-                    "  pid     shares    301           300          <-- wrong",
+                    "  pid     shares    301           300           <-- wrong",
                     "  uts     differs   401           400");
         }
     }
@@ -111,7 +111,7 @@ class NamespaceAssertTests {
                     "",
                     "  type    expected  actual inode  other inode",
                     "  net     shares    200           200",
-                    "  uts     shares    401           400          <-- wrong");
+                    "  uts     shares    401           400           <-- wrong");
         }
 
         @Test
@@ -129,7 +129,7 @@ class NamespaceAssertTests {
                     "but it does not hold for: ipc",
                     "",
                     "  type    expected  actual inode  other inode",
-                    "  ipc     differs   100           100          <-- wrong",
+                    "  ipc     differs   100           100           <-- wrong",
                     "  net     shares    200           200",
                     "  pid     differs   301           300",
                     "  uts     differs   401           400");
@@ -149,11 +149,11 @@ class NamespaceAssertTests {
                 "(- : that snapshot has no namespace of the type; its kernel predates it)",
                 "",
                 "  type    expected  actual inode  other inode",
-                "  time    differs   -             500          <-- wrong");
+                "  time    differs   -             500           <-- wrong");
         // onlyIn judges the unlisted types only where both snapshots have them: time is not a row here.
         assertThatCode(() -> assertThat(withTime).differsFrom(oldKernel).onlyIn(UTS)).doesNotThrowAnyException();
         assertThatThrownBy(() -> assertThat(withTime).sharesWith(oldKernel).in(NET, TIME))
-                .hasMessageContaining("  time    shares    500           -            <-- wrong");
+                .hasMessageContaining("  time    shares    500           -             <-- wrong");
     }
 
     @Test
