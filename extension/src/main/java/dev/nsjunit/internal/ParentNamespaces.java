@@ -29,12 +29,16 @@ public final class ParentNamespaces {
      *         or its parent is outside its pid namespace ({@code PPid} 0)
      */
     public static Parent of(Namespaces child) {
+        boolean self = isThisProcess(child);
         Optional<Namespaces> testJvm = ParentSnapshot.get();
-        if (testJvm.isPresent() && isThisProcess(child)) {
+        if (testJvm.isPresent() && self) {
             return new Parent(testJvm.get(), "the test JVM that started this child JVM, pid "
                     + testJvm.get().pid());
         }
-        long ppid = parentPid(child.pid(), Paths.get("/proc", Long.toString(child.pid()), "status"));
+        // For this process, /proc/self: in a new pid namespace under the host's /proc, /proc/<own pid> is
+        // another process. The PPid read is numbered as the /proc it was read from, so Namespaces.of finds it.
+        Path status = self ? Paths.get("/proc/self/status") : Paths.get("/proc", Long.toString(child.pid()), "status");
+        long ppid = parentPid(child.pid(), status);
         try {
             return new Parent(Namespaces.of(ppid), "its parent process, pid " + ppid);
         } catch (UncheckedIOException e) {
