@@ -46,6 +46,7 @@ public final class ChildBooter {
         Channel channel = new Channel(new Fd(Spawner.CHILD_CHANNEL_FD));
         try {
             RunTest run = (RunTest) channel.receive();
+            ParentSnapshot.set(run.parent());
             if (prepare(channel, run) && channel.receive() instanceof Message.Go) {
                 ParentWatch.start(channel, run.types().contains(NamespaceType.PID));
                 // Start-up values (-D) stay; the rest were set at run time in the parent.
