@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.platform.engine.TestEngine;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.launcher.EngineFilter;
@@ -18,6 +19,7 @@ import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
@@ -28,6 +30,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 final class SingleTestRunner {
 
     private static final String JUPITER_ENGINE_SEGMENT = "[engine:junit-jupiter]";
+    private static final String JUPITER_ENGINE_CLASS = "org.junit.jupiter.engine.JupiterTestEngine";
 
     private final Channel channel;
 
@@ -46,10 +49,33 @@ final class SingleTestRunner {
                 .filters(EngineFilter.includeEngines("junit-jupiter"))
                 .configurationParameters(configuration)
                 .build();
-        Launcher launcher = LauncherFactory.create();
+        Launcher launcher = LauncherFactory.create(launcherConfig());
         OutcomeListener listener = new OutcomeListener(jupiterId);
         launcher.execute(request, listener);
         return listener.outcome();
+    }
+
+    /**
+     * Only what one Jupiter test needs: the Jupiter engine, instantiated directly rather than found by scanning
+     * every jar for engines, and none of the listeners and filters found that way. Those belong to the parent's
+     * run, which reports the test: a user's execution listener there sees it once, as the parent's outcome, and
+     * a post-discovery filter there has already chosen it. (Jupiter's own extension auto-detection is a
+     * configuration parameter, forwarded from the parent, and unaffected.) Without the Jupiter engine on the
+     * classpath, the launcher finds its engines as usual.
+     */
+    static LauncherConfig launcherConfig() {
+        LauncherConfig.Builder config = LauncherConfig.builder()
+                .enableTestExecutionListenerAutoRegistration(false)
+                .enablePostDiscoveryFilterAutoRegistration(false)
+                .enableLauncherDiscoveryListenerAutoRegistration(false);
+        try {
+            TestEngine jupiter = (TestEngine) Class.forName(JUPITER_ENGINE_CLASS).getDeclaredConstructor()
+                    .newInstance();
+            config.enableTestEngineAutoRegistration(false).addTestEngines(jupiter);
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            // No usable Jupiter engine here: let the launcher look for engines.
+        }
+        return config.build();
     }
 
     /**
