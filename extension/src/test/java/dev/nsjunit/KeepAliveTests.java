@@ -87,7 +87,8 @@ class KeepAliveTests {
         Path file = temp.resolve("from-main");
         Process main = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), KeepAliveMain.class.getName(),
-                Long.toString(holder.pid()), "uts", file.toString()).redirectErrorStream(true).start();
+                Long.toString(holder.pid()), "uts", file.toString())
+                .redirectError(temp.resolve("stderr.txt").toFile()).start(); // JDK 22+ warns there of native access
         BufferedReader out = new BufferedReader(new InputStreamReader(main.getInputStream(), StandardCharsets.UTF_8));
 
         assertThat(out.readLine()).isEqualTo("kept " + Namespaces.of(holder.pid()).inode(NamespaceType.UTS));
