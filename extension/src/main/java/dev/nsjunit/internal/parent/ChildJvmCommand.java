@@ -97,6 +97,9 @@ final class ChildJvmCommand {
             ARCHIVED.put(key, archived);
         }
         command.addAll(archived.options());
+        if (!archived.options().isEmpty() && !ClassDataArchive.Kind.current().allowsXshare()) {
+            command.remove("-Xshare:auto");
+        }
         return archived.classpath();
     }
 
@@ -119,9 +122,7 @@ final class ChildJvmCommand {
         }
         List<String> ordered = new ArrayList<>(jars);
         ordered.addAll(directories);
-        // A mismatch (a jar changed since) only means no sharing, which -Xshare:auto accepts; not worth a warning.
-        return new Archived(List.of("-XX:SharedArchiveFile=" + archive.get(), "-Xlog:cds=off",
-                "-Xlog:cds+dynamic=off"), ordered);
+        return new Archived(ClassDataArchive.Kind.current().useOptions(archive.get()), ordered);
     }
 
     private static String nsjunitLocation() {
