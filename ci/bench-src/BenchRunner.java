@@ -7,7 +7,8 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 /**
  * Runs one bench class through the JUnit Platform Launcher, the same way for plain and isolated tests; with
  * "parallel", under Jupiter's parallel execution with 2 threads; with "no-archive", with nsjunit's class-data
- * archive turned off. Exits 1 unless every test passed.
+ * archive turned off; with "no-prespawn", without children started ahead of their tests. Exits 1 unless every
+ * test passed.
  */
 public class BenchRunner {
     public static void main(String[] args) throws Exception {
@@ -15,6 +16,9 @@ public class BenchRunner {
                 .selectors(selectClass(Class.forName(args[0])));
         if (args.length > 1 && args[1].equals("no-archive")) {
             request.configurationParameter("nsjunit.child.archive", "false");
+        }
+        if (args.length > 1 && args[1].equals("no-prespawn")) {
+            request.configurationParameter("nsjunit.child.prespawn", "false");
         }
         if (args.length > 1 && args[1].equals("parallel")) {
             request.configurationParameter("junit.jupiter.execution.parallel.enabled", "true")

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Ends every process the test started (the clone chain's {@code setsid} put them all in this JVM's process group)
@@ -22,6 +24,9 @@ import java.nio.file.Path;
  * </ul>
  */
 final class ParentWatch {
+
+    /** A SIGKILLed process is gone within milliseconds; this only bounds a pathological case. */
+    private static final long GONE_WITHIN_NANOS = 2_000_000_000L;
 
     private static volatile boolean finishedNormally;
 
@@ -61,13 +66,9 @@ final class ParentWatch {
     static void finishedNormally(boolean ownPidNamespace) {
         finishedNormally = true;
         if (ownPidNamespace) {
-            try {
-                LibC.INSTANCE.kill(-1, LibC.SIGKILL); // from a pid namespace's init: all others in it
-            } catch (RuntimeException noneLeft) {
-                // ESRCH: the test left no process behind.
-            }
+            endTheRestOfThePidNamespace();
         } else {
-            killRestOfProcessGroup();
+            awaitGone(killRestOfProcessGroup());
         }
         System.out.flush();
         System.err.flush();
@@ -77,19 +78,71 @@ final class ParentWatch {
         }
     }
 
+    /**
+     * As this JVM is the namespace's init, kill(-1) reaches every other process in it, and each one, orphaned,
+     * ends up as this JVM's child: reaped here until none is left, so the test returns only once all are gone.
+     */
+    private static void endTheRestOfThePidNamespace() {
+        long deadline = System.nanoTime() + GONE_WITHIN_NANOS;
+        try {
+            LibC.INSTANCE.kill(-1, LibC.SIGKILL);
+            int[] status = new int[1];
+            while (System.nanoTime() < deadline) {
+                try {
+                    LibC.INSTANCE.waitpid(-1, status, LibC.WNOHANG);
+                } catch (RuntimeException noChildren) {
+                    // ECHILD: the JVM's own process reaper took them.
+                }
+                LibC.INSTANCE.kill(-1, 0);
+                Thread.sleep(1);
+            }
+        } catch (RuntimeException noneLeft) {
+            // ESRCH from kill: no other process is left in the namespace.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGKILLs the other members of this process group, so that this JVM's own exit status stays as it was. */
-    private static void killRestOfProcessGroup() {
+    private static List<Path> killRestOfProcessGroup() {
         int self = LibC.INSTANCE.getpid();
         int group = LibC.INSTANCE.getpgrp();
+        List<Path> killed = new ArrayList<>();
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path process : processes) {
                 int pid = Integer.parseInt(process.getFileName().toString());
                 if (pid != self && processGroupOf(process) == group) {
                     LibC.INSTANCE.kill(pid, LibC.SIGKILL);
+                    killed.add(process);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // Shutting down anyway; the parent, if alive, kills the group after this JVM's exit.
+        }
+        return killed;
+    }
+
+    /** Waits, briefly, until each process has exited: gone from /proc, or a zombie, which holds nothing. */
+    private static void awaitGone(List<Path> processes) {
+        long deadline = System.nanoTime() + GONE_WITHIN_NANOS;
+        for (Path process : processes) {
+            while (System.nanoTime() < deadline && isRunning(process)) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static boolean isRunning(Path process) {
+        try {
+            String stat = Files.readString(process.resolve("stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException gone) {
+            return false;
         }
     }
 

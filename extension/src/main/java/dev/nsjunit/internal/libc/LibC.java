@@ -34,13 +34,19 @@ public interface LibC extends Library {
     int SIGTERM = 15;
     int SIGCHLD = 17;
 
-    /**
-     * {@code int clone(int (*fn)(void *), void *stack, int flags, void *arg)}: runs {@code fn(arg)} on
-     * {@code stack} in a new process. Returns the child's pid in the parent.
-     *
-     * @see <a href="https://man7.org/linux/man-pages/man2/clone.2.html">clone(2)</a>
-     */
-    int clone(Pointer fn, Pointer stack, int flags, Pointer arg) throws LastErrorException;
+    // <sched.h>: share the address space, and suspend the caller until the child calls execve or _exit
+    int CLONE_VM = 0x100;
+    int CLONE_VFORK = 0x4000;
+
+    // <signal.h>
+    int SIG_SETMASK = 2;
+    /** {@code sizeof(sigset_t)} in glibc. */
+    int SIGSET_SIZE = 128;
+
+    int pthread_sigmask(int how, Pointer set, Pointer oldset);
+
+    // clone(2), int clone(int (*fn)(void *), void *stack, int flags, void *arg), is called through
+    // function("clone"): see Spawner for why it has no binding here.
 
     // <ucontext.h>
     /** {@code int getcontext(ucontext_t *ucp)}: fills {@code ucp} with the calling thread's context. */

@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <p>Every buffer of the chain must stay allocated until {@code clone} has returned: without {@code CLONE_VM} the
  * child runs on its own copy of the parent's memory, made by {@code clone}, so after that the parent may free
- * them. (With {@code CLONE_VM|CLONE_VFORK} they would have to live until the child's {@code execve}.)
+ * them. (With {@code CLONE_VM|CLONE_VFORK} the child uses the parent's very buffers, but {@code clone} returns only
+ * once the child has called {@code execve} or {@code _exit}, so the same rule holds.)
  */
 final class CloneChain {
 
@@ -28,7 +29,18 @@ final class CloneChain {
     private final List<Step> steps = new ArrayList<>();
     private final List<Memory> keepAlive = new ArrayList<>();
 
-    private record Step(String function, long[] args) {
+    private record Step(String function, long[] args, boolean signalsBlocked) {
+    }
+
+    private boolean blockSignals;
+
+    /**
+     * Makes the steps appended from now on run with every signal blocked ({@code true}) or none. setcontext
+     * installs each context's signal mask as it switches to it.
+     */
+    CloneChain blockSignals(boolean blocked) {
+        this.blockSignals = blocked;
+        return this;
     }
 
     /** Appends a call of libc's {@code function} with up to six integer or address arguments. */
@@ -36,7 +48,7 @@ final class CloneChain {
         if (args.length > 6) {
             throw new IllegalArgumentException(function + ": makecontext passes at most 6 register arguments");
         }
-        steps.add(new Step(function, args));
+        steps.add(new Step(function, args, blockSignals));
         return this;
     }
 
@@ -65,9 +77,9 @@ final class CloneChain {
         context.setPointer(UC_LINK, link);
         context.setPointer(UC_STACK_SP, stack);
         context.setLong(UC_STACK_SIZE, STACK_SIZE);
-        // getcontext copied the calling Java thread's blocked signals; cleared here, or the child would
-        // carry them across execve into the new JVM.
-        context.setMemory(sigmaskOffset(), SIGSET_SIZE, (byte) 0);
+        // getcontext copied the calling Java thread's blocked signals; replaced here, or the child would carry them
+        // across execve into the new JVM.
+        context.setMemory(sigmaskOffset(), SIGSET_SIZE, step.signalsBlocked ? (byte) 0xFF : (byte) 0);
         Object[] args = new Object[step.args.length];
         for (int i = 0; i < args.length; i++) {
             args[i] = step.args[i];

@@ -1,7 +1,7 @@
 package dev.nsjunit.internal.spawn;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
 import dev.nsjunit.NamespaceType;
@@ -40,6 +40,15 @@ public final class Spawner {
     /** Our descriptors are moved to this number or above before the chain runs, so no dup3 overwrites another. */
     private static final int FIRST_SOURCE_FD = 6;
     private static final long CLONE_STACK_SIZE = 64 * 1024;
+    /** Makes every child a copy, as with a user namespace: for ci/bench, to compare the two ways. */
+    public static final String COPY_MEMORY_PROPERTY = "nsjunit.internal.spawn.copyMemory";
+    /**
+     * Signals the JVM raises on purpose in the thread that runs Java code (implicit null checks and safepoint polls
+     * fault; SIGUSR2 suspends a thread for a profiler), bit n-1 for signal n. They must stay deliverable around the
+     * clone, where this thread still runs Java code; none of them is sent to the child, which is not that thread.
+     */
+    private static final long JVM_THREAD_SIGNALS = 1L << (LibC.SIGILL - 1) | 1L << (5 - 1) | 1L << (LibC.SIGBUS - 1)
+            | 1L << (LibC.SIGFPE - 1) | 1L << (LibC.SIGSEGV - 1) | 1L << (LibC.SIGUSR2 - 1);
 
     private Spawner() {
     }
@@ -130,11 +139,15 @@ public final class Spawner {
             Map<NamespaceType, NamespaceFile> joins, List<String> argv, Map<String, String> environment, Fd stdin, Fd stdout, Fd stderr, Fd channel, Fd execError,
             Fd syncRead, Pointer errnoAddress) {
         // The child inherited the JVM's signal handlers, which are JVM code: a termination signal or a fault before
-        // execve must kill it, not run them. (execve resets handled signals to their defaults anyway.)
+        // execve must kill it, not run them. (execve resets handled signals to their defaults anyway.) Until they
+        // are reset every signal stays blocked (the child starts with the spawning thread's mask, which blocks
+        // every asynchronous one, see cloneChild): a handler run in a child sharing the JVM's memory would corrupt it.
+        chain.blockSignals(true);
         for (int signal : new int[] {LibC.SIGTERM, LibC.SIGHUP, LibC.SIGINT, LibC.SIGQUIT, LibC.SIGSEGV,
                 LibC.SIGBUS, LibC.SIGFPE, LibC.SIGILL, LibC.SIGUSR2}) {
             chain.call("signal", signal, 0); // SIG_DFL
         }
+        chain.blockSignals(false);
         // From here on, the death of the spawning thread ends the child. SIGTERM rather than SIGKILL: the
         // setting lives on the JVM's primordial thread, out of Java's reach, and a SIGKILL would end the child
         // JVM before it could end the processes its test started; SIGTERM runs its shutdown hooks, and
@@ -170,8 +183,8 @@ public final class Spawner {
                 .map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new), "UTF-8"));
         chain.call("execve", Pointer.nativeValue(path), Pointer.nativeValue(argvArray),
                 Pointer.nativeValue(envArray));
-        // Only reached if execve failed. Without CLONE_VM the child's copy of the spawning thread's TLS, and so
-        // its errno, sits at the same address as in the parent.
+        // Only reached if execve failed. The child runs on the spawning thread's TLS (its own copy of it, or with
+        // CLONE_VM the very same memory, while that thread waits), so its errno sits at the parent's address.
         chain.call("write", EXEC_ERROR_FD, Pointer.nativeValue(errnoAddress), 4);
         chain.call("_exit", 127);
     }
@@ -197,23 +210,44 @@ public final class Spawner {
         }
     }
 
+    /**
+     * Without a new user namespace, the child shares the JVM's memory until its execve ({@code CLONE_VM|CLONE_VFORK},
+     * as posix_spawn does): copying the page tables of a large JVM for a process that keeps none of them costs
+     * about 5 ms with a small heap and 50 ms with a gigabyte in use; shared, it costs the same small amount always.
+     * The spawning thread waits in clone meanwhile, which is why a new user namespace, whose child waits for this
+     * thread to write its uid and gid maps before its execve, gets a copy instead.
+     */
     private static int cloneChild(Set<NamespaceType> types, CloneChain chain, Pointer firstContext)
             throws SpawnException {
-        int flags = LibC.SIGCHLD;
+        boolean shareMemory = !types.contains(NamespaceType.USER) && !Boolean.getBoolean(COPY_MEMORY_PROPERTY);
+        int flags = LibC.SIGCHLD | (shareMemory ? LibC.CLONE_VM | LibC.CLONE_VFORK : 0);
         for (NamespaceType type : types) {
             if (type != NamespaceType.TIME) {
                 flags |= type.cloneFlag();
             }
         }
         Memory stack = chain.retain(new Memory(CLONE_STACK_SIZE));
-        try {
-            // The stack grows down: clone takes its top. setcontext then moves to the first context's own stack.
-            return LibC.INSTANCE.clone(LibC.function("setcontext"), stack.share(CLONE_STACK_SIZE), flags,
-                    firstContext);
-        } catch (LastErrorException e) {
-            chain.release();
-            throw new SpawnException(SpawnFailureAdvice.forClone(e.getErrorCode(), types,
-                    HostFacts.read(LibC.INSTANCE.getuid())), e.getErrorCode());
+        try (Memory asynchronous = new Memory(LibC.SIGSET_SIZE); Memory previous = new Memory(LibC.SIGSET_SIZE)) {
+            asynchronous.setMemory(0, LibC.SIGSET_SIZE, (byte) 0xFF);
+            asynchronous.setLong(0, ~JVM_THREAD_SIGNALS);
+            // The child begins with this thread's signal mask, until the chain's first context installs its own.
+            LibC.INSTANCE.pthread_sigmask(LibC.SIG_SETMASK, asynchronous, previous);
+            try {
+                // The stack grows down: clone takes its top. setcontext then moves to the first context's own stack.
+                // Called without JNA's errno check, which fails a call whenever errno changed: a child sharing
+                // this thread's memory sets errno here with every failed call, though clone itself succeeded.
+                int pid = LibC.function("clone").invokeInt(new Object[] {LibC.function("setcontext"),
+                        stack.share(CLONE_STACK_SIZE), flags, firstContext});
+                if (pid == -1) {
+                    int errno = Native.getLastError();
+                    chain.release();
+                    throw new SpawnException(SpawnFailureAdvice.forClone(errno, types,
+                            HostFacts.read(LibC.INSTANCE.getuid())), errno);
+                }
+                return pid;
+            } finally {
+                LibC.INSTANCE.pthread_sigmask(LibC.SIG_SETMASK, previous, null);
+            }
         }
     }
 
