@@ -14,9 +14,10 @@ import java.util.Map;
  */
 public class SpawnBench {
     public static void main(String[] args) throws Exception {
-        byte[][] ballast = new byte[Integer.parseInt(args[0])][];
+        // In quarter-MiB pieces: a piece of a whole region or more would be a humongous object in G1.
+        byte[][] ballast = new byte[4 * Integer.parseInt(args[0])][];
         for (int i = 0; i < ballast.length; i++) {
-            ballast[i] = new byte[1 << 20];
+            ballast[i] = new byte[1 << 18];
             Arrays.fill(ballast[i], (byte) 1);
         }
         if (args[1].equals("copy")) {
@@ -34,6 +35,6 @@ public class SpawnBench {
             child.stderr().close();
         }
         Arrays.sort(micros);
-        System.out.println(micros[micros.length / 2] + " " + ballast.length);
+        System.out.println(micros[micros.length / 2] + " " + ballast.length / 4);
     }
 }

@@ -97,6 +97,14 @@ public final class FixtureRunner {
         results.testEvents().assertStatistics(stats -> stats.started(count).succeeded(count));
     }
 
+    /** Each finished test's display name, with its throwable's message, or "passed". */
+    public static Map<String, String> messagesByTest(EngineExecutionResults results) {
+        return results.testEvents().filter(e -> e.getType() == EventType.FINISHED)
+                .collect(Collectors.toMap(e -> e.getTestDescriptor().getDisplayName(), e -> e.getPayload(
+                        org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable()
+                        .map(Throwable::getMessage).orElse("passed")));
+    }
+
     public static Throwable onlyFailure(EngineExecutionResults results) {
         List<Event> finished = results.testEvents().filter(e -> e.getType() == EventType.FINISHED)
                 .collect(Collectors.toList());

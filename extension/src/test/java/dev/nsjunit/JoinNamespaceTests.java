@@ -14,15 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.EventType;
 
 /**
  * {@code @JoinNamespace}: a network namespace made by {@code ip netns add}, a UTS namespace whose only process is
@@ -112,10 +109,7 @@ class JoinNamespaceTests {
 
         EngineExecutionResults results = runner.run(selectClass(JoinErrorsTestCase.class));
 
-        Map<String, String> failures = results.testEvents().filter(e -> e.getType() == EventType.FINISHED)
-                .collect(Collectors.toMap(e -> e.getTestDescriptor().getDisplayName(), e -> e.getPayload(
-                        TestExecutionResult.class).orElseThrow().getThrowable().map(Throwable::getMessage)
-                        .orElse("passed")));
+        Map<String, String> failures = FixtureRunner.messagesByTest(results);
         String on = " on method " + JoinErrorsTestCase.class.getName() + "#";
         assertThat(failures).hasSize(6);
         assertThat(failures.get("missing()")).isEqualTo("@JoinNamespace(type = NET, path = \"" + DIRECTORY

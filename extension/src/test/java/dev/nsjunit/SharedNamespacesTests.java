@@ -14,9 +14,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.EventType;
 
 /** {@code @InNamespace(shared = ...)}: tests in their own JVMs, in the same namespaces, released at the end. */
 class SharedNamespacesTests {
@@ -73,10 +71,7 @@ class SharedNamespacesTests {
 
         EngineExecutionResults results = runner.run(selectClass(SharedMismatchTestCase.class));
 
-        Map<String, String> failures = results.testEvents().filter(e -> e.getType() == EventType.FINISHED)
-                .collect(Collectors.toMap(e -> e.getTestDescriptor().getDisplayName(), e -> e.getPayload(
-                        TestExecutionResult.class).orElseThrow().getThrowable().map(Throwable::getMessage)
-                        .orElse("passed")));
+        Map<String, String> failures = FixtureRunner.messagesByTest(results);
         String fixture = SharedMismatchTestCase.class.getName();
         assertThat(failures).containsEntry("netOnly()", "passed");
         assertThat(failures.get("netAndUts()")).isEqualTo("@InNamespace(shared = \"mixed\") asks for [net, uts] "
