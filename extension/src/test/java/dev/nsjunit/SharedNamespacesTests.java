@@ -6,6 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import dev.nsjunit.fixtures.SharedMismatchTestCase;
 import dev.nsjunit.fixtures.SharedTestCase;
+import dev.nsjunit.fixtures.SharedTimeoutTestCase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,6 +59,22 @@ class SharedNamespacesTests {
         assertThat(sharing).hasSize(3);
         assertThat(sharing.get(0)).startsWith("shared = \"backend\": created [ipc, net] (bind-mounted in ");
         assertThat(sharing.get(1)).startsWith("shared = \"backend\": joined [ipc, net] (bind-mounted in ");
+    }
+
+    @Test
+    @DisplayName("a shared test killed for its time limit still leaves no bind mount and no run directory")
+    void timeoutReleasesToo() throws Exception {
+        FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.child.timeout", "5s");
+
+        EngineExecutionResults results = runner.run(selectClass(SharedTimeoutTestCase.class));
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
+        assertThat(FixtureRunner.messagesByTest(results).get("hangs()")).contains("nsjunit.child.timeout");
+        assertThat(runner.marks()).hasSize(2);
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("nsjunit-shared-");
+        try (var entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("nsjunit-shared-"));
+        }
     }
 
     private static String sharedInode(List<String> marks, String type) {
