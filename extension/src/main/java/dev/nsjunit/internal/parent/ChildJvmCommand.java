@@ -36,6 +36,19 @@ final class ChildJvmCommand {
     private ChildJvmCommand() {
     }
 
+    /**
+     * nsjunit's options for every child, which the archive's training run gets too: an AOT cache is refused in
+     * part when the module options of its training and its use differ.
+     */
+    static List<String> ownOptions() {
+        List<String> options = new ArrayList<>(LEAN_DEFAULTS);
+        if (Runtime.version().feature() >= 22) {
+            // JNA calls System.load; from JDK 24 on that warns on stderr unless native access is granted.
+            options.add("--enable-native-access=ALL-UNNAMED");
+        }
+        return options;
+    }
+
     private static Path argumentFile(String classpath, Path directory) {
         String quoted = "\"" + classpath.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
         String content = "-cp\n" + quoted + "\n";
@@ -58,11 +71,7 @@ final class ChildJvmCommand {
     static List<String> build(Settings settings, ClassLoader testClassLoader) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(LEAN_DEFAULTS);
-        if (Runtime.version().feature() >= 22) {
-            // JNA calls System.load; from JDK 24 on that warns on stderr unless native access is granted.
-            command.add("--enable-native-access=ALL-UNNAMED");
-        }
+        command.addAll(ownOptions());
         command.addAll(inheritedOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         command.addAll(settings.childJvmArgs());
         settings.debugPort().ifPresent(port -> command.add(
@@ -116,13 +125,18 @@ final class ChildJvmCommand {
         // The archive is trained on jars, so nsjunit's own classes must come from one (in nsjunit's own build they
         // are a directory, and its children start without an archive).
         Optional<Path> archive = jars.contains(nsjunitLocation())
-                ? ClassDataArchive.forJars(jars, LEAN_DEFAULTS, cacheDirectory) : Optional.empty();
+                ? archiveFor(jars, cacheDirectory) : Optional.empty();
         if (archive.isEmpty()) {
             return new Archived(List.of(), classpath);
         }
         List<String> ordered = new ArrayList<>(jars);
         ordered.addAll(directories);
         return new Archived(ClassDataArchive.Kind.current().useOptions(archive.get()), ordered);
+    }
+
+    /** The archive for children on {@code jars}, trained with the options they start with. */
+    static Optional<Path> archiveFor(List<String> jars, Path cacheDirectory) {
+        return ClassDataArchive.forJars(jars, ownOptions(), cacheDirectory);
     }
 
     private static String nsjunitLocation() {

@@ -96,6 +96,33 @@ class ClassDataArchiveTests {
     }
 
     @Test
+    @DisplayName("a child started with nsjunit's own options uses the archive without a mismatch")
+    void childOptionsMatchTheTraining() throws Exception {
+        List<String> jars = jars();
+        List<String> options = ChildJvmCommand.ownOptions();
+        Path archive = ChildJvmCommand.archiveFor(jars, temp.resolve("cache")).orElseThrow();
+        ClassDataArchive.Kind kind = ClassDataArchive.Kind.current();
+
+        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        options.stream().filter(o -> kind.allowsXshare() || !o.startsWith("-Xshare")).forEach(command::add);
+        if (kind == ClassDataArchive.Kind.AOT_CACHE) {
+            command.addAll(List.of("-XX:AOTCache=" + archive, "-Xlog:aot=info"));
+        } else {
+            command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=info"));
+        }
+        command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, jars), ChildBooter.class.getName(),
+                ChildBooter.WARM_UP));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes());
+
+        assertThat(java.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(java.exitValue()).as(output).isZero();
+        // JDK 25 reports, for instance, "Mismatched values for property jdk.module.enable.native.access".
+        assertThat(output).doesNotContain("[error").doesNotContainIgnoringCase("mismatch");
+    }
+
+    @Test
     @DisplayName("a jar list that cannot be trained (no nsjunit in it) gives no archive, not a failure")
     void untrainableGivesNone() {
         assertThat(ClassDataArchive.forJars(List.of(), OPTIONS, temp)).isEmpty();
