@@ -31,7 +31,7 @@ final class ChildJvmCommand {
      */
     private static final int LONGEST_ARGUMENT = 100_000;
 
-    private static final Map<List<Object>, Archived> ARCHIVED = new ConcurrentHashMap<>();
+    private static final Map<List<Object>, Prepared> PREPARED = new ConcurrentHashMap<>();
 
     private ChildJvmCommand() {
     }
@@ -63,15 +63,14 @@ final class ChildJvmCommand {
             // JNA calls System.load; from JDK 24 on that warns on stderr unless native access is granted.
             command.add("--enable-native-access=ALL-UNNAMED");
         }
+        Prepared prepared = prepared(ChildClasspath.of(testClassLoader), settings);
+        // Before what the child inherits and the user's options, so that an option of theirs wins.
+        command.addAll(prepared.options());
         command.addAll(inheritedOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         command.addAll(settings.childJvmArgs());
         settings.debugPort().ifPresent(port -> command.add(
                 "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:" + port));
-        List<String> classpath = ChildClasspath.of(testClassLoader);
-        if (settings.classDataArchive()) {
-            classpath = withArchive(command, classpath, settings);
-        }
-        String joined = String.join(File.pathSeparator, classpath);
+        String joined = String.join(File.pathSeparator, prepared.classpath());
         if (joined.length() > LONGEST_ARGUMENT) {
             command.add("@" + argumentFile(joined, settings.cacheDirectory()));
         } else {
@@ -83,31 +82,41 @@ final class ChildJvmCommand {
     }
 
     /**
-     * Adds the class-data archive, if one can be had, and returns the classpath it needs: the jars it was trained
-     * on, then the directories, which an archive cannot hold. (A class in both a directory and a jar would now
-     * come from the jar; turn the archive off with nsjunit.child.archive=false if a test relies on the opposite.)
+     * What a classpath needs on the child's command line: JNA's boot options and the class-data archive, if one
+     * can be had, with the classpath in the order the archive needs. Worked out once per classpath in this JVM: it
+     * opens every jar and hashes them all, too much to repeat for each test. (A jar rebuilt during the run is
+     * noticed by the next run.)
      */
-    private static List<String> withArchive(List<String> command, List<String> classpath, Settings settings) {
-        // Worked out once per classpath in this JVM: it opens every jar and hashes them all, too much to repeat
-        // for each test. (A jar rebuilt during the run is noticed by the next run.)
-        List<Object> key = List.of(classpath, settings.cacheDirectory());
-        Archived archived = ARCHIVED.get(key);
-        if (archived == null) {
-            archived = archived(classpath, settings.cacheDirectory());
-            ARCHIVED.put(key, archived);
+    private static Prepared prepared(List<String> classpath, Settings settings) {
+        List<Object> key = List.of(classpath, settings.cacheDirectory(), settings.classDataArchive());
+        Prepared prepared = PREPARED.get(key);
+        if (prepared == null) {
+            List<String> expanded = ChildClasspath.expanded(classpath);
+            List<String> options = new ArrayList<>(JnaBootOptions.forChild(expanded, settings.cacheDirectory()));
+            prepared = new Prepared(options, classpath);
+            if (settings.classDataArchive()) {
+                Prepared archived = archived(classpath, expanded, settings.cacheDirectory());
+                options.addAll(archived.options());
+                prepared = new Prepared(List.copyOf(options), archived.classpath());
+            }
+            PREPARED.put(key, prepared);
         }
-        command.addAll(archived.options());
-        return archived.classpath();
+        return prepared;
     }
 
-    /** What the archive adds to a child's command line, and the classpath in the order it needs. */
-    private record Archived(List<String> options, List<String> classpath) {
+    /** Options a classpath adds to a child's command line, and the classpath in the order they need. */
+    private record Prepared(List<String> options, List<String> classpath) {
     }
 
-    private static Archived archived(List<String> classpath, Path cacheDirectory) {
+    /**
+     * The class-data archive's options and the classpath it needs: the jars it was trained on, then the
+     * directories, which an archive cannot hold. (A class in both a directory and a jar would now come from the
+     * jar; turn the archive off with nsjunit.child.archive=false if a test relies on the opposite.)
+     */
+    private static Prepared archived(List<String> classpath, List<String> expanded, Path cacheDirectory) {
         List<String> jars = new ArrayList<>();
         List<String> directories = new ArrayList<>();
-        for (String entry : ChildClasspath.expanded(classpath)) {
+        for (String entry : expanded) {
             (Files.isDirectory(Paths.get(entry)) ? directories : jars).add(entry);
         }
         // The archive is trained on jars, so nsjunit's own classes must come from one (in nsjunit's own build they
@@ -115,12 +124,12 @@ final class ChildJvmCommand {
         Optional<Path> archive = jars.contains(nsjunitLocation())
                 ? ClassDataArchive.forJars(jars, LEAN_DEFAULTS, cacheDirectory) : Optional.empty();
         if (archive.isEmpty()) {
-            return new Archived(List.of(), classpath);
+            return new Prepared(List.of(), classpath);
         }
         List<String> ordered = new ArrayList<>(jars);
         ordered.addAll(directories);
         // A mismatch (a jar changed since) only means no sharing, which -Xshare:auto accepts; not worth a warning.
-        return new Archived(List.of("-XX:SharedArchiveFile=" + archive.get(), "-Xlog:cds=off",
+        return new Prepared(List.of("-XX:SharedArchiveFile=" + archive.get(), "-Xlog:cds=off",
                 "-Xlog:cds+dynamic=off"), ordered);
     }
 
