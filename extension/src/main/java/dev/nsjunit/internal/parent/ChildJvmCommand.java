@@ -16,14 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The command line of a child JVM: this JVM's {@code java} binary and the test's classpath, the options of this JVM that a test may rely on, and
- * lean defaults for a JVM that runs one test.
+ * The command line of a child JVM: this JVM's {@code java} binary and the test's classpath, the options of this
+ * JVM that a test may rely on, and lean defaults for a JVM that runs one test.
  */
 final class ChildJvmCommand {
-
-    /** A short-lived JVM that runs one test gains nothing from C2 or a parallel collector. */
-    private static final List<String> LEAN_DEFAULTS = List.of(
-            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
 
     /**
      * The kernel refuses one argument over 128 KiB (MAX_ARG_STRLEN) with E2BIG; a longer classpath goes to the JVM
@@ -58,7 +54,10 @@ final class ChildJvmCommand {
     static List<String> build(Settings settings, ClassLoader testClassLoader) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(LEAN_DEFAULTS);
+        List<String> userOptions = new ArrayList<>(inheritedOptions(
+                ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        userOptions.addAll(settings.childJvmArgs());
+        command.addAll(LeanJvmOptions.forChild(userOptions, System.getenv()));
         if (Runtime.version().feature() >= 22) {
             // JNA calls System.load; from JDK 24 on that warns on stderr unless native access is granted.
             command.add("--enable-native-access=ALL-UNNAMED");
@@ -66,8 +65,7 @@ final class ChildJvmCommand {
         Prepared prepared = prepared(ChildClasspath.of(testClassLoader), settings);
         // Before what the child inherits and the user's options, so that an option of theirs wins.
         command.addAll(prepared.options());
-        command.addAll(inheritedOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        command.addAll(settings.childJvmArgs());
+        command.addAll(userOptions);
         settings.debugPort().ifPresent(port -> command.add(
                 "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:" + port));
         String joined = String.join(File.pathSeparator, prepared.classpath());
@@ -122,7 +120,8 @@ final class ChildJvmCommand {
         // The archive is trained on jars, so nsjunit's own classes must come from one (in nsjunit's own build they
         // are a directory, and its children start without an archive).
         Optional<Path> archive = jars.contains(nsjunitLocation())
-                ? ClassDataArchive.forJars(jars, LEAN_DEFAULTS, cacheDirectory) : Optional.empty();
+                ? ClassDataArchive.forJars(jars, LeanJvmOptions.forChild(List.of(), Map.of()), cacheDirectory)
+                : Optional.empty();
         if (archive.isEmpty()) {
             return new Prepared(List.of(), classpath);
         }
