@@ -58,13 +58,12 @@ final class ChildJvmCommand {
                 ManagementFactory.getRuntimeMXBean().getInputArguments()));
         userOptions.addAll(settings.childJvmArgs());
         command.addAll(LeanJvmOptions.forChild(userOptions, System.getenv()));
-        if (Runtime.version().feature() >= 22) {
-            // JNA calls System.load; from JDK 24 on that warns on stderr unless native access is granted.
-            command.add("--enable-native-access=ALL-UNNAMED");
-        }
         Prepared prepared = prepared(ChildClasspath.of(testClassLoader), settings);
         // Before what the child inherits and the user's options, so that an option of theirs wins.
-        command.addAll(prepared.options());
+        command.addAll(prepared.jnaOptions());
+        if (userOptions.stream().noneMatch(ChildJvmCommand::choosesClassSharing)) {
+            command.addAll(prepared.archiveOptions());
+        }
         command.addAll(userOptions);
         settings.debugPort().ifPresent(port -> command.add(
                 "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:" + port));
@@ -90,20 +89,30 @@ final class ChildJvmCommand {
         Prepared prepared = PREPARED.get(key);
         if (prepared == null) {
             List<String> expanded = ChildClasspath.expanded(classpath);
-            List<String> options = new ArrayList<>(JnaBootOptions.forChild(expanded, settings.cacheDirectory()));
-            prepared = new Prepared(options, classpath);
-            if (settings.classDataArchive()) {
-                Prepared archived = archived(classpath, expanded, settings.cacheDirectory());
-                options.addAll(archived.options());
-                prepared = new Prepared(List.copyOf(options), archived.classpath());
-            }
+            List<String> jna = JnaBootOptions.forChild(expanded, settings.cacheDirectory());
+            Archived archived = settings.classDataArchive()
+                    ? archived(classpath, expanded, settings.cacheDirectory()) : new Archived(List.of(), classpath);
+            prepared = new Prepared(jna, archived.options(), archived.classpath());
             PREPARED.put(key, prepared);
         }
         return prepared;
     }
 
-    /** Options a classpath adds to a child's command line, and the classpath in the order they need. */
-    private record Prepared(List<String> options, List<String> classpath) {
+    /** What a classpath adds to a child's command line, and the classpath in the order the archive needs. */
+    private record Prepared(List<String> jnaOptions, List<String> archiveOptions, List<String> classpath) {
+    }
+
+    /** The archive's options and the classpath in the order it needs. */
+    private record Archived(List<String> options, List<String> classpath) {
+    }
+
+    /**
+     * An option of the user's about class-data sharing: theirs wins, and on JDK 25 {@code -XX:AOTCache} and any
+     * {@code -Xshare} option together stop a JVM from starting.
+     */
+    private static boolean choosesClassSharing(String option) {
+        return option.startsWith("-Xshare:") || option.startsWith("-XX:SharedArchiveFile=")
+                || option.startsWith("-XX:AOT") || option.startsWith("-XX:ArchiveClassesAtExit=");
     }
 
     /**
@@ -111,7 +120,7 @@ final class ChildJvmCommand {
      * directories, which an archive cannot hold. (A class in both a directory and a jar would now come from the
      * jar; turn the archive off with nsjunit.child.archive=false if a test relies on the opposite.)
      */
-    private static Prepared archived(List<String> classpath, List<String> expanded, Path cacheDirectory) {
+    private static Archived archived(List<String> classpath, List<String> expanded, Path cacheDirectory) {
         List<String> jars = new ArrayList<>();
         List<String> directories = new ArrayList<>();
         for (String entry : expanded) {
@@ -123,13 +132,11 @@ final class ChildJvmCommand {
                 ? ClassDataArchive.forJars(jars, LeanJvmOptions.forChild(List.of(), Map.of()), cacheDirectory)
                 : Optional.empty();
         if (archive.isEmpty()) {
-            return new Prepared(List.of(), classpath);
+            return new Archived(List.of(), classpath);
         }
         List<String> ordered = new ArrayList<>(jars);
         ordered.addAll(directories);
-        // A mismatch (a jar changed since) only means no sharing, which -Xshare:auto accepts; not worth a warning.
-        return new Prepared(List.of("-XX:SharedArchiveFile=" + archive.get(), "-Xlog:cds=off",
-                "-Xlog:cds+dynamic=off"), ordered);
+        return new Archived(ClassDataArchive.childOptions(archive.get()), ordered);
     }
 
     private static String nsjunitLocation() {

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 final class LeanJvmOptions {
 
     /** What every child gets, also the archive's training run: the archive is only valid for the same flags. */
-    static final List<String> ALWAYS = List.of("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
+    static final List<String> ALWAYS = List.of("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
 
     /** The environment variables through which a JVM reads options besides its command line. */
     private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
@@ -55,6 +55,11 @@ final class LeanJvmOptions {
             }
         }
         options.addAll(ALWAYS);
+        if (Runtime.version().feature() >= 22) {
+            // JNA calls System.load; from JDK 24 on that warns on stderr unless native access is granted. Here, not
+            // beside the archive: an AOT cache trained without it is refused by a JVM started with it.
+            options.add("--enable-native-access=ALL-UNNAMED");
+        }
         if (!matchesAny(theirs.stream(), COMPILERS)) {
             // With C1 alone one compiler thread keeps up; the second one cost a child about 20 ms of CPU.
             options.add("-XX:CICompilerCount=1");
