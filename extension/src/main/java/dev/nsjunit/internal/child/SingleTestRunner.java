@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.platform.engine.TestEngine;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
@@ -19,8 +20,8 @@ import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
@@ -46,36 +47,49 @@ final class SingleTestRunner {
         configuration.put("junit.jupiter.execution.parallel.enabled", "false");
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectUniqueId(jupiterId))
-                .filters(EngineFilter.includeEngines("junit-jupiter"))
+                .filters(EngineFilter.includeEngines(engineId(jupiterId)))
                 .configurationParameters(configuration)
                 .build();
-        Launcher launcher = LauncherFactory.create(launcherConfig());
+        Launcher launcher = LauncherFactory.create(launcherConfig(jupiterId));
         OutcomeListener listener = new OutcomeListener(jupiterId);
         launcher.execute(request, listener);
         return listener.outcome();
     }
 
     /**
-     * Only what one Jupiter test needs: the Jupiter engine, instantiated directly rather than found by scanning
-     * every jar for engines, and none of the listeners and filters found that way. Those belong to the parent's
-     * run, which reports the test: a user's execution listener there sees it once, as the parent's outcome, and
-     * a post-discovery filter there has already chosen it. (Jupiter's own extension auto-detection is a
-     * configuration parameter, forwarded from the parent, and unaffected.) Without the Jupiter engine on the
-     * classpath, the launcher finds its engines as usual.
+     * A Launcher that loads only what one test needs. The listeners and filters that {@code ServiceLoader} would
+     * register already ran in the parent, for the whole test plan: here they would report, track or filter the one
+     * test a second time (a {@code UniqueIdTrackingListener} would write a second file). Session listeners stay:
+     * a test may rely on what one sets up. A Jupiter test gets the Jupiter engine alone, without a search of the
+     * classpath for engines; any other engine is found as usual.
      */
-    static LauncherConfig launcherConfig() {
+    static LauncherConfig launcherConfig(String uniqueId) {
         LauncherConfig.Builder config = LauncherConfig.builder()
                 .enableTestExecutionListenerAutoRegistration(false)
-                .enablePostDiscoveryFilterAutoRegistration(false)
-                .enableLauncherDiscoveryListenerAutoRegistration(false);
-        try {
-            TestEngine jupiter = (TestEngine) Class.forName(JUPITER_ENGINE_CLASS).getDeclaredConstructor()
-                    .newInstance();
-            config.enableTestEngineAutoRegistration(false).addTestEngines(jupiter);
-        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-            // No usable Jupiter engine here: let the launcher look for engines.
+                .enableLauncherDiscoveryListenerAutoRegistration(false)
+                .enablePostDiscoveryFilterAutoRegistration(false);
+        if (uniqueId.startsWith(JUPITER_ENGINE_SEGMENT)) {
+            jupiterEngine().ifPresent(engine -> config.enableTestEngineAutoRegistration(false)
+                    .addTestEngines(engine));
         }
         return config.build();
+    }
+
+    /** The engine segment's ID: junit-jupiter, unless a test of another engine came here. */
+    static String engineId(String uniqueId) {
+        int end = uniqueId.indexOf(']');
+        return uniqueId.startsWith("[engine:") && end > 0 ? uniqueId.substring("[engine:".length(), end)
+                : "junit-jupiter";
+    }
+
+    /** Jupiter's engine, by name: nsjunit compiles against Jupiter's API only. */
+    private static Optional<TestEngine> jupiterEngine() {
+        try {
+            return Optional.of((TestEngine) Class.forName(JUPITER_ENGINE_CLASS).getDeclaredConstructor()
+                    .newInstance());
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            return Optional.empty();
+        }
     }
 
     /**

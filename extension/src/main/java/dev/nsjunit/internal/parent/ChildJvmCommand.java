@@ -16,14 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The command line of a child JVM: this JVM's {@code java} binary and the test's classpath, the options of this JVM that a test may rely on, and
- * lean defaults for a JVM that runs one test.
+ * The command line of a child JVM: this JVM's {@code java} binary and the test's classpath, the options of this
+ * JVM that a test may rely on, and lean defaults for a JVM that runs one test.
  */
 final class ChildJvmCommand {
-
-    /** A short-lived JVM that runs one test gains nothing from C2 or a parallel collector. */
-    private static final List<String> LEAN_DEFAULTS = List.of(
-            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
 
     /**
      * The kernel refuses one argument over 128 KiB (MAX_ARG_STRLEN) with E2BIG; a longer classpath goes to the JVM
@@ -31,22 +27,9 @@ final class ChildJvmCommand {
      */
     private static final int LONGEST_ARGUMENT = 100_000;
 
-    private static final Map<List<Object>, Archived> ARCHIVED = new ConcurrentHashMap<>();
+    private static final Map<List<Object>, Prepared> PREPARED = new ConcurrentHashMap<>();
 
     private ChildJvmCommand() {
-    }
-
-    /**
-     * nsjunit's options for every child, which the archive's training run gets too: an AOT cache is refused in
-     * part when the module options of its training and its use differ.
-     */
-    static List<String> ownOptions() {
-        List<String> options = new ArrayList<>(LEAN_DEFAULTS);
-        if (Runtime.version().feature() >= 22) {
-            // JNA calls System.load; from JDK 24 on that warns on stderr unless native access is granted.
-            options.add("--enable-native-access=ALL-UNNAMED");
-        }
-        return options;
     }
 
     private static Path argumentFile(String classpath, Path directory) {
@@ -71,16 +54,20 @@ final class ChildJvmCommand {
     static List<String> build(Settings settings, ClassLoader testClassLoader) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ownOptions());
-        command.addAll(inheritedOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        command.addAll(settings.childJvmArgs());
+        List<String> userOptions = new ArrayList<>(inheritedOptions(
+                ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        userOptions.addAll(settings.childJvmArgs());
+        command.addAll(LeanJvmOptions.forChild(userOptions, System.getenv()));
+        Prepared prepared = prepared(ChildClasspath.of(testClassLoader), settings);
+        // Before what the child inherits and the user's options, so that an option of theirs wins.
+        command.addAll(prepared.jnaOptions());
+        if (userOptions.stream().noneMatch(ChildJvmCommand::choosesClassSharing)) {
+            command.addAll(prepared.archiveOptions());
+        }
+        command.addAll(userOptions);
         settings.debugPort().ifPresent(port -> command.add(
                 "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:" + port));
-        List<String> classpath = ChildClasspath.of(testClassLoader);
-        if (settings.classDataArchive()) {
-            classpath = withArchive(command, classpath, settings);
-        }
-        String joined = String.join(File.pathSeparator, classpath);
+        String joined = String.join(File.pathSeparator, prepared.classpath());
         if (joined.length() > LONGEST_ARGUMENT) {
             command.add("@" + argumentFile(joined, settings.cacheDirectory()));
         } else {
@@ -92,51 +79,64 @@ final class ChildJvmCommand {
     }
 
     /**
-     * Adds the class-data archive, if one can be had, and returns the classpath it needs: the jars it was trained
-     * on, then the directories, which an archive cannot hold. (A class in both a directory and a jar would now
-     * come from the jar; turn the archive off with nsjunit.child.archive=false if a test relies on the opposite.)
+     * What a classpath needs on the child's command line: JNA's boot options and the class-data archive, if one
+     * can be had, with the classpath in the order the archive needs. Worked out once per classpath in this JVM: it
+     * opens every jar and hashes them all, too much to repeat for each test. (A jar rebuilt during the run is
+     * noticed by the next run.)
      */
-    private static List<String> withArchive(List<String> command, List<String> classpath, Settings settings) {
-        // Worked out once per classpath in this JVM: it opens every jar and hashes them all, too much to repeat
-        // for each test. (A jar rebuilt during the run is noticed by the next run.)
-        List<Object> key = List.of(classpath, settings.cacheDirectory());
-        Archived archived = ARCHIVED.get(key);
-        if (archived == null) {
-            archived = archived(classpath, settings.cacheDirectory());
-            ARCHIVED.put(key, archived);
+    private static Prepared prepared(List<String> classpath, Settings settings) {
+        List<Object> key = List.of(classpath, settings.cacheDirectory(), settings.classDataArchive());
+        Prepared prepared = PREPARED.get(key);
+        if (prepared == null) {
+            List<String> expanded = ChildClasspath.expanded(classpath);
+            List<String> jna = JnaBootOptions.forChild(expanded, settings.cacheDirectory());
+            Archived archived = settings.classDataArchive()
+                    ? archived(classpath, expanded, settings.cacheDirectory()) : new Archived(List.of(), classpath);
+            prepared = new Prepared(jna, archived.options(), archived.classpath());
+            PREPARED.put(key, prepared);
         }
-        command.addAll(archived.options());
-        if (!archived.options().isEmpty() && !ClassDataArchive.Kind.current().allowsXshare()) {
-            command.remove("-Xshare:auto");
-        }
-        return archived.classpath();
+        return prepared;
     }
 
-    /** What the archive adds to a child's command line, and the classpath in the order it needs. */
+    /** What a classpath adds to a child's command line, and the classpath in the order the archive needs. */
+    private record Prepared(List<String> jnaOptions, List<String> archiveOptions, List<String> classpath) {
+    }
+
+    /** The archive's options and the classpath in the order it needs. */
     private record Archived(List<String> options, List<String> classpath) {
     }
 
-    private static Archived archived(List<String> classpath, Path cacheDirectory) {
+    /**
+     * An option of the user's about class-data sharing: theirs wins, and on JDK 25 {@code -XX:AOTCache} and any
+     * {@code -Xshare} option together stop a JVM from starting.
+     */
+    private static boolean choosesClassSharing(String option) {
+        return option.startsWith("-Xshare:") || option.startsWith("-XX:SharedArchiveFile=")
+                || option.startsWith("-XX:AOT") || option.startsWith("-XX:ArchiveClassesAtExit=");
+    }
+
+    /**
+     * The class-data archive's options and the classpath it needs: the jars it was trained on, then the
+     * directories, which an archive cannot hold. (A class in both a directory and a jar would now come from the
+     * jar; turn the archive off with nsjunit.child.archive=false if a test relies on the opposite.)
+     */
+    private static Archived archived(List<String> classpath, List<String> expanded, Path cacheDirectory) {
         List<String> jars = new ArrayList<>();
         List<String> directories = new ArrayList<>();
-        for (String entry : ChildClasspath.expanded(classpath)) {
+        for (String entry : expanded) {
             (Files.isDirectory(Paths.get(entry)) ? directories : jars).add(entry);
         }
         // The archive is trained on jars, so nsjunit's own classes must come from one (in nsjunit's own build they
         // are a directory, and its children start without an archive).
         Optional<Path> archive = jars.contains(nsjunitLocation())
-                ? archiveFor(jars, cacheDirectory) : Optional.empty();
+                ? ClassDataArchive.forJars(jars, LeanJvmOptions.forChild(List.of(), Map.of()), cacheDirectory)
+                : Optional.empty();
         if (archive.isEmpty()) {
             return new Archived(List.of(), classpath);
         }
         List<String> ordered = new ArrayList<>(jars);
         ordered.addAll(directories);
-        return new Archived(ClassDataArchive.Kind.current().useOptions(archive.get()), ordered);
-    }
-
-    /** The archive for children on {@code jars}, trained with the options they start with. */
-    static Optional<Path> archiveFor(List<String> jars, Path cacheDirectory) {
-        return ClassDataArchive.forJars(jars, ownOptions(), cacheDirectory);
+        return new Archived(ClassDataArchive.childOptions(archive.get()), ordered);
     }
 
     private static String nsjunitLocation() {

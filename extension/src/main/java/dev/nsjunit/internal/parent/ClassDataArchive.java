@@ -22,15 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A class-data archive (dynamic AppCDS) of the classes every child JVM loads, so that a child maps them instead of
- * loading, verifying and linking them again: it roughly halves a child's start. Built once per JDK and set of
- * jars, by running the child booter's warm-up with {@code -XX:ArchiveClassesAtExit}, and kept in the cache
- * directory; a change to the JDK or to any jar gives it a new name. A missing or unusable archive never fails a
- * test: children then start without one, as they would with {@code nsjunit.child.archive=false}.
- *
- * <p>From JDK 25 on, the archive is an AOT cache instead ({@code -XX:AOTCacheOutput}, JEP 483 and 514): it also
- * holds the classes already linked and the profiles of the training run, and starts a child faster with less
- * memory than a dynamic archive on the same JDK.
+ * A class-data archive of the classes every child JVM loads, so that a child maps them instead of loading,
+ * verifying and linking them again: it roughly halves a child's start. On JDK 25 and later it is an AOT cache
+ * (JEP 483, 514), which also keeps the classes linked and the warm-up's method profiles; before, a dynamic AppCDS
+ * archive. Built once per JDK and set of jars, by running the child booter's warm-up with
+ * {@code -XX:AOTCacheOutput} or {@code -XX:ArchiveClassesAtExit}, and kept in the cache directory; a change to the
+ * JDK or to any jar gives it a new name. A missing or unusable archive never fails a test: children then start
+ * without one, as they would with {@code nsjunit.child.archive=false}.
  *
  * <p>Two rules of the JDK shape this: an archive can only be dumped from a classpath without non-empty
  * directories, so it is trained on the jars alone and a child lists its directories after them; and only an
@@ -38,54 +36,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClassDataArchive {
 
+    /** The first JDK whose AOT cache is trained in one run ({@code -XX:AOTCacheOutput}, JEP 514). */
+    static final int AOT_CACHE_FEATURE = 25;
+
     private static final long TRAINING_LIMIT_SECONDS = 120;
     private static final Map<Path, Optional<Path>> KNOWN = new ConcurrentHashMap<>();
 
     private ClassDataArchive() {
-    }
-
-    /** The kinds of archive, by what the running JDK can make. */
-    enum Kind {
-        DYNAMIC_CDS(".jsa", "-XX:ArchiveClassesAtExit=", List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off")) {
-            @Override
-            List<String> useOptions(Path archive) {
-                return withLogOff("-XX:SharedArchiveFile=" + archive);
-            }
-        },
-        AOT_CACHE(".aot", "-XX:AOTCacheOutput=", List.of("-Xlog:aot=off", "-Xlog:cds=off")) {
-            @Override
-            List<String> useOptions(Path archive) {
-                return withLogOff("-XX:AOTCache=" + archive);
-            }
-        };
-
-        private final String suffix;
-        private final String trainOption;
-        private final List<String> logOff;
-
-        Kind(String suffix, String trainOption, List<String> logOff) {
-            this.suffix = suffix;
-            this.trainOption = trainOption;
-            this.logOff = logOff;
-        }
-
-        /** The options that start a child with {@code archive}; a mismatch only means no sharing, said nowhere. */
-        abstract List<String> useOptions(Path archive);
-
-        List<String> withLogOff(String option) {
-            List<String> options = new ArrayList<>(List.of(option));
-            options.addAll(logOff);
-            return options;
-        }
-
-        /** {@code -Xshare} options cannot go with an AOT cache; the JVM refuses to start. */
-        boolean allowsXshare() {
-            return this == DYNAMIC_CDS;
-        }
-
-        static Kind current() {
-            return Runtime.version().feature() >= 25 ? AOT_CACHE : DYNAMIC_CDS;
-        }
     }
 
     /** The archive for {@code jars}, trained now if there is none yet; empty if none can be had. */
@@ -95,7 +52,7 @@ final class ClassDataArchive {
         }
         Path archive;
         try {
-            archive = cacheDirectory.resolve("child-" + key(jars) + Kind.current().suffix);
+            archive = cacheDirectory.resolve("child-" + key(jars, jvmOptions) + (aotCache() ? ".aot" : ".jsa"));
         } catch (IllegalStateException vanished) {
             return Optional.empty(); // a jar went away under us: no archive this time, the test still runs
         }
@@ -113,6 +70,22 @@ final class ClassDataArchive {
             }
             return known;
         }
+    }
+
+    /**
+     * What a child's command line needs to use {@code archive}. An archive that does not match (a jar changed since)
+     * only means no sharing; the JVM says so on stderr unless told not to, which is not worth a warning per test.
+     */
+    static List<String> childOptions(Path archive) {
+        if (aotCache()) {
+            return List.of("-XX:AOTCache=" + archive, "-Xlog:aot=off", "-Xlog:cds=off");
+        }
+        return List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off");
+    }
+
+    private static boolean aotCache() {
+        return Runtime.version().feature() >= AOT_CACHE_FEATURE;
     }
 
     private static Optional<Path> trainIfMissing(Path archive, List<String> jars, List<String> jvmOptions) {
@@ -144,9 +117,9 @@ final class ClassDataArchive {
         Files.deleteIfExists(partial);
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        Kind kind = Kind.current();
-        jvmOptions.stream().filter(option -> kind.allowsXshare() || !option.startsWith("-Xshare")).forEach(command::add);
-        command.add(kind.trainOption + partial);
+        command.addAll(jvmOptions);
+        // The AOT cache's training run starts a second JVM that writes the cache when the first one exits.
+        command.add((aotCache() ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + partial);
         command.add("-cp");
         command.add(String.join(File.pathSeparator, jars));
         command.add(ChildBooter.class.getName());
@@ -173,12 +146,15 @@ final class ClassDataArchive {
         Files.deleteIfExists(log);
     }
 
-    /** Names the JDK and each jar with its size and modification time: any change gives another archive. */
-    static String key(List<String> jars) {
+    /**
+     * Names the JDK, the options and each jar with its size and modification time: any change gives another archive
+     * (an AOT cache is refused by a JVM whose module options differ from its training run's).
+     */
+    static String key(List<String> jars, List<String> jvmOptions) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             StringBuilder identity = new StringBuilder(System.getProperty("java.home")).append('\n')
-                    .append(System.getProperty("java.vm.version")).append('\n');
+                    .append(System.getProperty("java.vm.version")).append('\n').append(jvmOptions).append('\n');
             for (String jar : jars) {
                 Path path = Paths.get(jar);
                 identity.append(jar).append('|').append(Files.size(path)).append('|')

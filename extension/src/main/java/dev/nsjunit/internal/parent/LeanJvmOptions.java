@@ -1,0 +1,73 @@
+package dev.nsjunit.internal.parent;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * nsjunit's defaults for a JVM that runs one test: a short life, a small heap, no need for C2 or a parallel
+ * collector. Each default yields to the user: the GC and heap defaults are left out as soon as the user chose a
+ * collector or any heap size, on the parent's command line, in {@code nsjunit.child.jvm.args} or in the
+ * environment the child inherits ({@code JAVA_TOOL_OPTIONS} and the like), since a default there could clash with
+ * theirs (two collectors, or an initial heap above their maximum, stop a JVM from starting).
+ */
+final class LeanJvmOptions {
+
+    /** What every child gets, also the archive's training run: the archive is only valid for the same flags. */
+    static final List<String> ALWAYS = List.of("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+
+    /** The environment variables through which a JVM reads options besides its command line. */
+    private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
+            "_JAVA_OPTIONS");
+
+    private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use\\w+GC");
+    private static final Pattern HEAP_SIZE = Pattern.compile("-Xm[snx].*|-XX:(Initial|Max|Min)HeapSize=.*"
+            + "|-XX:(Max)?NewSize=.*|-XX:NewRatio=.*|-XX:MaxRAM=.*|-XX:\\w*RAM(Percentage|Fraction)=.*");
+    private static final Pattern COMPILERS = Pattern.compile("-XX:[+-]TieredCompilation|-XX:TieredStopAtLevel=.*"
+            + "|-XX:CICompilerCount=.*|-XX:[+-]UseDynamicNumberOfCompilerThreads|-Xint|-Xcomp");
+
+    private LeanJvmOptions() {
+    }
+
+    /**
+     * The defaults for a child whose command line also has {@code userOptions} (inherited and configured), started
+     * with {@code environment}.
+     */
+    static List<String> forChild(List<String> userOptions, Map<String, String> environment) {
+        List<String> theirs = new ArrayList<>(userOptions);
+        for (String variable : OPTION_VARIABLES) {
+            String value = environment.get(variable);
+            if (value != null) {
+                theirs.addAll(Arrays.asList(value.trim().split("\\s+")));
+            }
+        }
+        List<String> options = new ArrayList<>();
+        boolean ownCollector = matchesAny(theirs.stream(), COLLECTOR);
+        if (!ownCollector) {
+            options.add("-XX:+UseSerialGC");
+            if (!matchesAny(theirs.stream(), HEAP_SIZE)) {
+                // Peak RSS: a default initial heap (1/64 of RAM) has a young generation that a child fills with
+                // fresh pages and never collects; a small one is collected and its pages reused (about -3 MiB).
+                options.add("-Xms8m");
+            }
+        }
+        options.addAll(ALWAYS);
+        if (Runtime.version().feature() >= 22) {
+            // JNA calls System.load; from JDK 24 on that warns on stderr unless native access is granted. Here, not
+            // beside the archive: an AOT cache trained without it is refused by a JVM started with it.
+            options.add("--enable-native-access=ALL-UNNAMED");
+        }
+        if (!matchesAny(theirs.stream(), COMPILERS)) {
+            // With C1 alone one compiler thread keeps up; the second one cost a child about 20 ms of CPU.
+            options.add("-XX:CICompilerCount=1");
+        }
+        return options;
+    }
+
+    private static boolean matchesAny(Stream<String> options, Pattern pattern) {
+        return options.anyMatch(option -> pattern.matcher(option).matches());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.nsjunit.internal.parent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class LeanJvmOptionsTests {
+
+    @Test
+    @DisplayName("a child of a user who chose nothing gets the serial collector, a small initial heap, one C1 thread")
+    void defaults() {
+        assertThat(LeanJvmOptions.forChild(List.of("-Dx=y", "-ea"), Map.of())).startsWith("-XX:+UseSerialGC",
+                "-Xms8m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData").contains("-XX:CICompilerCount=1");
+    }
+
+    @Test
+    @DisplayName("the user's collector replaces the serial one and the heap default (two collectors stop a JVM)")
+    void usersCollectorWins() {
+        assertThat(LeanJvmOptions.forChild(List.of("-XX:+UseG1GC"), Map.of()))
+                .doesNotContain("-XX:+UseSerialGC", "-Xms8m");
+    }
+
+    @Test
+    @DisplayName("any heap size of the user's, on a command line or in JAVA_TOOL_OPTIONS, drops the heap default")
+    void usersHeapWins() {
+        assertThat(LeanJvmOptions.forChild(List.of("-Xmx4m"), Map.of())).doesNotContain("-Xms8m")
+                .contains("-XX:+UseSerialGC");
+        assertThat(LeanJvmOptions.forChild(List.of("-XX:MaxRAMPercentage=10"), Map.of())).doesNotContain("-Xms8m");
+        assertThat(LeanJvmOptions.forChild(List.of(), Map.of("JAVA_TOOL_OPTIONS", " -Xmx6m -Dz=1")))
+                .doesNotContain("-Xms8m");
+    }
+
+    @Test
+    @DisplayName("the user's compiler settings drop the compiler-thread default (C2 needs more than one thread)")
+    void usersCompilersWin() {
+        assertThat(LeanJvmOptions.forChild(List.of("-XX:TieredStopAtLevel=4"), Map.of()))
+                .doesNotContain("-XX:CICompilerCount=1");
+    }
+}
