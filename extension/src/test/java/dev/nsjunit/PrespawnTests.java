@@ -7,6 +7,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import dev.nsjunit.fixtures.Marks;
 import dev.nsjunit.fixtures.PoolTestCase;
 import dev.nsjunit.fixtures.SlowTestCase;
+import dev.nsjunit.fixtures.StartupTraces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ class PrespawnTests {
         List<String> children = childEntries(results);
         assertThat(children).hasSize(4);
         assertThat(children.get(0)).endsWith(", started for this test");
-        assertThat(children.subList(1, 4)).allMatch(entry -> entry.endsWith(", started ahead of this test"));
+        assertThat(children.subList(1, 4)).allMatch(entry -> entry.contains(", started ahead of this test"));
         assertThat(children.stream().map(entry -> entry.split(",")[0]).distinct()).hasSize(4);
         Namespaces ours = Namespaces.current();
         assertThat(runner.marks()).hasSize(4).allSatisfy(mark -> {
@@ -48,6 +49,29 @@ class PrespawnTests {
             assertThat(mark).doesNotContain("uts=" + ours.inode(NamespaceType.UTS) + " ");
         });
         assertThat(childJvmsOf(ProcessHandle.current())).as("child JVMs left after the run").isEmpty();
+    }
+
+    @Test
+    @DisplayName("a child started ahead primes JUnit while it waits, unseen by the user's session listeners and "
+            + "autodetected extensions")
+    void childrenStartedAheadPrimeJUnitUnseen() throws IOException {
+        Path traces = temp.resolve("traces.txt");
+        // Start-up properties, which the priming sees: a property set at run time reaches a child with its test.
+        FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.child.jvm.args", "-D"
+                + StartupTraces.FILE_PROPERTY + "=" + traces + " -Djunit.jupiter.extensions.autodetection.enabled=true");
+
+        EngineExecutionResults results = runner.run(selectClass(PoolTestCase.class));
+
+        FixtureRunner.assertAllSucceeded(results, 4);
+        List<String> children = childEntries(results);
+        assertThat(children.get(0)).endsWith(", started for this test");
+        assertThat(children.subList(1, 4))
+                .allMatch(entry -> entry.endsWith(", started ahead of this test; JUnit primed while it waited"));
+        List<String> lines = Files.readAllLines(traces);
+        assertThat(lines).filteredOn(line -> line.startsWith("session ")).as("one session per child").hasSize(4);
+        assertThat(lines).filteredOn(line -> line.startsWith("extension ")).map(line -> line.split(" ")[1])
+                .as("the autodetected extension saw the real tests only")
+                .containsExactlyInAnyOrder("first()", "second()", "third()", "fourth()");
     }
 
     @Test

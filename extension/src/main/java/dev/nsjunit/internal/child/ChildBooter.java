@@ -35,6 +35,9 @@ public final class ChildBooter {
     /** The argument that makes a JVM run {@link Warmup} instead of a test from a parent. */
     public static final String WARM_UP = "--warm-up";
 
+    /** The argument of a child started ahead of its test, which {@link Priming primes} JUnit while it waits. */
+    public static final String STARTED_AHEAD = "--started-ahead";
+
     public static void main(String[] args) throws IOException {
         if (args.length == 1 && args[0].equals(WARM_UP)) {
             Warmup.run();
@@ -43,11 +46,12 @@ public final class ChildBooter {
         // Not inherited by what the test starts: a process that outlived the test while holding it would keep
         // the parent from ever seeing this channel's end.
         LibC.INSTANCE.fcntl(Spawner.CHILD_CHANNEL_FD, LibC.F_SETFD, LibC.FD_CLOEXEC);
+        String priming = args.length == 1 && args[0].equals(STARTED_AHEAD) ? Priming.run() : null;
         Channel channel = new Channel(new Fd(Spawner.CHILD_CHANNEL_FD));
         try {
             RunTest run = (RunTest) channel.receive();
             ParentSnapshot.set(run.parent());
-            if (prepare(channel, run) && channel.receive() instanceof Message.Go) {
+            if (prepare(channel, run, priming) && channel.receive() instanceof Message.Go) {
                 ParentWatch.start(channel, run.types().contains(NamespaceType.PID));
                 // Start-up values (-D) stay; the rest were set at run time in the parent.
                 run.systemProperties().forEach((key, value) -> {
@@ -68,7 +72,7 @@ public final class ChildBooter {
     }
 
     /** The inside check, then the setup; true if the test may run. */
-    private static boolean prepare(Channel channel, RunTest run) throws IOException {
+    private static boolean prepare(Channel channel, RunTest run, String priming) throws IOException {
         // Checked before the setup steps too: sethostname or mount in a namespace that clone silently failed to
         // create would change the host.
         Namespaces self = Namespaces.current();
@@ -84,13 +88,13 @@ public final class ChildBooter {
             channel.send(new Refused(e.getMessage()));
             return false;
         }
-        channel.send(new Ready(self, steps));
+        channel.send(new Ready(self, steps, priming));
         return true;
     }
 
     private static Finished runGuarded(Channel channel, RunTest run) {
         try {
-            return new SingleTestRunner(channel).run(run.uniqueId(), run.configuration());
+            return new SingleTestRunner(channel::send).run(run.uniqueId(), run.configuration());
         } catch (Throwable t) {
             return new Finished(Status.FAILED, ThrowableData.of(t));
         }

@@ -2,7 +2,6 @@ package dev.nsjunit.internal.child;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
 
-import dev.nsjunit.internal.wire.Channel;
 import dev.nsjunit.internal.wire.Message;
 import dev.nsjunit.internal.wire.Message.Finished;
 import dev.nsjunit.internal.wire.Message.Status;
@@ -33,10 +32,27 @@ final class SingleTestRunner {
     private static final String JUPITER_ENGINE_SEGMENT = "[engine:junit-jupiter]";
     private static final String JUPITER_ENGINE_CLASS = "org.junit.jupiter.engine.JupiterTestEngine";
 
-    private final Channel channel;
+    /** Where the messages a test produces while it runs go: the channel to the parent. */
+    interface Sink {
+        void send(Message message) throws IOException;
+    }
 
-    SingleTestRunner(Channel channel) {
-        this.channel = channel;
+    private final Sink sink;
+    private final boolean sessionListeners;
+
+    /** Runs the parent's test, reporting what it produces to {@code sink}, with the user's session listeners. */
+    SingleTestRunner(Sink sink) {
+        this(sink, true);
+    }
+
+    private SingleTestRunner(Sink sink, boolean sessionListeners) {
+        this.sink = sink;
+        this.sessionListeners = sessionListeners;
+    }
+
+    /** Runs a test of nsjunit's own, to nobody and without the user's session listeners. */
+    static SingleTestRunner unseen() {
+        return new SingleTestRunner(message -> { }, false);
     }
 
     Finished run(String uniqueId, Map<String, String> parentConfiguration) {
@@ -50,7 +66,7 @@ final class SingleTestRunner {
                 .filters(EngineFilter.includeEngines(engineId(jupiterId)))
                 .configurationParameters(configuration)
                 .build();
-        Launcher launcher = LauncherFactory.create(launcherConfig(jupiterId));
+        Launcher launcher = LauncherFactory.create(launcherConfig(jupiterId, sessionListeners));
         OutcomeListener listener = new OutcomeListener(jupiterId);
         launcher.execute(request, listener);
         return listener.outcome();
@@ -63,8 +79,9 @@ final class SingleTestRunner {
      * a test may rely on what one sets up. A Jupiter test gets the Jupiter engine alone, without a search of the
      * classpath for engines; any other engine is found as usual.
      */
-    static LauncherConfig launcherConfig(String uniqueId) {
+    static LauncherConfig launcherConfig(String uniqueId, boolean sessionListeners) {
         LauncherConfig.Builder config = LauncherConfig.builder()
+                .enableLauncherSessionListenerAutoRegistration(sessionListeners)
                 .enableTestExecutionListenerAutoRegistration(false)
                 .enableLauncherDiscoveryListenerAutoRegistration(false)
                 .enablePostDiscoveryFilterAutoRegistration(false);
@@ -136,7 +153,7 @@ final class SingleTestRunner {
 
         private void send(Message message) {
             try {
-                channel.send(message);
+                sink.send(message);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -21,11 +21,12 @@ final class Warmup {
 
     static void run() throws IOException {
         Namespaces.current();
+        Priming.run(); // what a child started ahead does first, so that its classes are archived too
         int[] pair = new int[2];
         LibC.INSTANCE.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, pair);
         try (Fd here = new Fd(pair[0]); Fd there = new Fd(pair[1])) {
             Channel channel = new Channel(here);
-            Finished outcome = new SingleTestRunner(channel).run("[engine:junit-jupiter]/[class:"
+            Finished outcome = new SingleTestRunner(channel::send).run("[engine:junit-jupiter]/[class:"
                     + Body.class.getName() + "]/[method:run()]", Map.of());
             channel.send(outcome);
             new Channel(there).receive();

@@ -1,6 +1,7 @@
 package dev.nsjunit.internal.parent;
 
 import dev.nsjunit.NamespaceType;
+import dev.nsjunit.internal.child.ChildBooter;
 import dev.nsjunit.internal.spawn.ChildProcess;
 import dev.nsjunit.internal.spawn.SpawnException;
 import dev.nsjunit.internal.spawn.Spawner;
@@ -86,7 +87,7 @@ final class ChildPool implements AutoCloseable {
         spawner.execute(() -> {
             ChildProcess child = null;
             try {
-                child = Spawner.spawn(key.types(), key.command(), System.getenv());
+                child = Spawner.spawn(key.types(), startedAhead(key.command()), System.getenv());
             } catch (SpawnException | RuntimeException e) {
                 // The test that takes no waiting child spawns its own, and reports this failure itself.
             }
@@ -102,6 +103,13 @@ final class ChildPool implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** The child's command with the argument that has it prime JUnit while it waits. */
+    static List<String> startedAhead(List<String> command) {
+        List<String> marked = new ArrayList<>(command);
+        marked.add(ChildBooter.STARTED_AHEAD);
+        return marked;
     }
 
     /**

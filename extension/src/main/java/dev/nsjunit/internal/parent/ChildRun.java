@@ -58,6 +58,8 @@ final class ChildRun {
     private final ExtensionContext context;
     private final NamespaceRequest request;
     private final Settings settings;
+    /** How the child started ahead of this test primed JUnit while it waited, from its Ready message. */
+    private String priming;
 
     ChildRun(ExtensionContext context, NamespaceRequest request, Settings settings) {
         if (settings.debugPort().isPresent() && (request.types().contains(NamespaceType.NET)
@@ -127,7 +129,8 @@ final class ChildRun {
             drain(out, err);
             pool.retire(child, () -> { });
             context.publishReportEntry("nsjunit.child", "pid " + child.pid() + (startedAhead
-                    ? ", started ahead of this test" : ", started for this test"));
+                    ? ", started ahead of this test" + (priming == null ? "" : "; " + priming)
+                    : ", started for this test"));
             return new Result(finished, dynamicNodes);
         }
         ChildExit exit = child.awaitExit(EXIT_GRACE);
@@ -167,6 +170,7 @@ final class ChildRun {
             throw new IsolationFailedException(refused.reason());
         }
         Ready ready = (Ready) reply;
+        priming = ready.priming();
         Namespaces outside = Namespaces.of(child.pid());
         if (!IsolationCheck.mismatches(parent, outside, newTypes, joined).isEmpty()) {
             String failure = IsolationCheck.failure("the parent JVM from outside (/proc/" + child.pid() + "/ns)",

@@ -58,6 +58,7 @@ public final class Channel {
             out.writeByte(2);
             writeNamespaces(m.child());
             writeList(m.setupSteps());
+            writeString(m.priming());
         } else if (message instanceof Refused m) {
             out.writeByte(3);
             writeString(m.reason());
@@ -95,7 +96,7 @@ public final class Channel {
                 return new RunTest(readString(), readTypes(), readNamespaces().inodes(), readString(), readNamespaces(),
                         readMap(), readMap());
             case 2:
-                return new Ready(readNamespaces(), readList());
+                return new Ready(readNamespaces(), readList(), readString());
             case 3:
                 return new Refused(readString());
             case 4:

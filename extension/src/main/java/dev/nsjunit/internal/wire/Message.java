@@ -28,7 +28,11 @@ public sealed interface Message {
             implements Message {
     }
 
-    record Ready(Namespaces child, List<String> setupSteps) implements Message {
+    /**
+     * {@code priming} says how the child's priming of JUnit went while it waited (see {@code Priming}); null for a
+     * child started for its test, which had nothing to prime in advance.
+     */
+    record Ready(Namespaces child, List<String> setupSteps, String priming) implements Message {
     }
 
     record Refused(String reason) implements Message {

@@ -11,7 +11,8 @@ class SingleTestRunnerTests {
     @Test
     @DisplayName("a Jupiter test gets Jupiter's engine alone and no service-loaded listeners or filters")
     void jupiterTestGetsALeanLauncher() {
-        LauncherConfig config = SingleTestRunner.launcherConfig("[engine:junit-jupiter]/[class:a.B]/[method:c()]");
+        LauncherConfig config = SingleTestRunner.launcherConfig("[engine:junit-jupiter]/[class:a.B]/[method:c()]",
+                true);
 
         assertThat(config.isTestEngineAutoRegistrationEnabled()).isFalse();
         assertThat(config.getAdditionalTestEngines()).singleElement()
@@ -23,11 +24,18 @@ class SingleTestRunnerTests {
     }
 
     @Test
+    @DisplayName("nsjunit's own priming test runs without the user's session listeners")
+    void primingLeavesSessionListenersOut() {
+        assertThat(SingleTestRunner.launcherConfig("[engine:junit-jupiter]/[class:a.B]/[method:c()]", false)
+                .isLauncherSessionListenerAutoRegistrationEnabled()).isFalse();
+    }
+
+    @Test
     @DisplayName("a test of another engine gets the engines the classpath offers, filtered to its own")
     void otherEnginesAreFoundAsUsual() {
         String uniqueId = "[engine:other-engine]/[test:x]";
 
-        assertThat(SingleTestRunner.launcherConfig(uniqueId).isTestEngineAutoRegistrationEnabled()).isTrue();
+        assertThat(SingleTestRunner.launcherConfig(uniqueId, true).isTestEngineAutoRegistrationEnabled()).isTrue();
         assertThat(SingleTestRunner.engineId(uniqueId)).isEqualTo("other-engine");
     }
 

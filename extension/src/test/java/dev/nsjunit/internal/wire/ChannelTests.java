@@ -53,7 +53,7 @@ class ChannelTests {
         List<Message> messages = List.of(
                 new RunTest("[engine:junit-jupiter]/[class:X]/[method:y()]", EnumSet.of(NamespaceType.UTS,
                         NamespaceType.TIME), Map.of(NamespaceType.NET, 4026532001L), "box", namespaces, Map.of("a", "1", "ü", "€"), Map.of()),
-                new Ready(namespaces, List.of("hostname box")), new Refused("no"), new Go(), new Stop("stop"),
+                new Ready(namespaces, List.of("hostname box"), "JUnit primed"), new Refused("no"), new Go(), new Stop("stop"),
                 new ReportEntry(Map.of("key", "value")), new Finished(Status.SUCCESSFUL, null));
         for (Message message : messages) {
             sender.send(message);

@@ -1,0 +1,54 @@
+package dev.nsjunit.internal.child;
+
+import dev.nsjunit.InNamespace;
+import dev.nsjunit.Namespaces;
+import dev.nsjunit.internal.wire.Message.Finished;
+import dev.nsjunit.internal.wire.Message.Status;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a child started ahead of its test does while it waits for it: runs a trivial test of nsjunit's own through
+ * the same Launcher, engine and extension as the real one. A JVM's first JUnit run costs 100-150 ms more than its
+ * second (class initialisation, the linking of lambdas, code run once in the interpreter); paid here, that is off
+ * the path between the parent's request and the test's outcome.
+ *
+ * <p>Nothing of the user's takes part: the session listeners that {@code ServiceLoader} offers are left out, and
+ * so are extensions registered for automatic detection, so the user sees one run of each, for the real test.
+ */
+final class Priming {
+
+    /** What a child that primed JUnit reports. */
+    public static final String PRIMED = "JUnit primed while it waited";
+
+    private static final String BODY_ID = "[engine:junit-jupiter]/[class:" + Body.class.getName() + "]/[method:run()]";
+
+    private Priming() {
+    }
+
+    /**
+     * Best effort: a failure here costs only the time it was meant to save; the real test then pays the start-up
+     * itself and meets the same problem, if any, with a proper report. Returns what happened, for the parent's
+     * report.
+     */
+    static String run() {
+        try {
+            Namespaces.current();
+            Finished outcome = SingleTestRunner.unseen().run(BODY_ID, Map.of(
+                    ChildBooter.IN_CHILD_KEY, "true",
+                    "junit.jupiter.extensions.autodetection.enabled", "false"));
+            return outcome.status() == Status.SUCCESSFUL ? PRIMED
+                    : "priming JUnit ended " + outcome.status() + ": " + outcome.throwable();
+        } catch (RuntimeException | LinkageError e) {
+            return "priming JUnit failed: " + e;
+        }
+    }
+
+    /** A trivial isolated test: in the child, nsjunit's extension lets it run here. */
+    @InNamespace(uts = true)
+    static final class Body {
+        @Test
+        void run() {
+        }
+    }
+}
