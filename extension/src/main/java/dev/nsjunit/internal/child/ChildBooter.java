@@ -43,15 +43,24 @@ public final class ChildBooter {
             Warmup.run();
             return;
         }
+        CpuPhases phases = CpuPhases.fromSystemProperty();
+        phases.mark("jvm");
         // Not inherited by what the test starts: a process that outlived the test while holding it would keep
         // the parent from ever seeing this channel's end.
         LibC.INSTANCE.fcntl(Spawner.CHILD_CHANNEL_FD, LibC.F_SETFD, LibC.FD_CLOEXEC);
-        String priming = args.length == 1 && args[0].equals(STARTED_AHEAD) ? Priming.run() : null;
+        phases.mark("jna");
+        String priming = null;
+        if (args.length == 1 && args[0].equals(STARTED_AHEAD)) {
+            priming = Priming.run();
+            phases.mark("priming");
+        }
         Channel channel = new Channel(new Fd(Spawner.CHILD_CHANNEL_FD));
         try {
             RunTest run = (RunTest) channel.receive();
+            phases.mark("wait");
             ParentSnapshot.set(run.parent());
             if (prepare(channel, run, priming) && channel.receive() instanceof Message.Go) {
+                phases.mark("checks");
                 ParentWatch.start(channel, run.types().contains(NamespaceType.PID));
                 // Start-up values (-D) stay; the rest were set at run time in the parent.
                 run.systemProperties().forEach((key, value) -> {
@@ -60,8 +69,11 @@ public final class ChildBooter {
                     }
                 });
                 Finished outcome = runGuarded(channel, run);
+                phases.mark("test");
                 ParentWatch.finishedNormally(run.types().contains(NamespaceType.PID));
                 channel.send(outcome);
+                phases.mark("finish");
+                phases.write();
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("nsjunit child JVM: cannot talk to the parent: " + e);
