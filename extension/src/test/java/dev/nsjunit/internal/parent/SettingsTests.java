@@ -32,6 +32,22 @@ class SettingsTests {
     }
 
     @Test
+    @DisplayName("children started ahead: true is one per core but one (at least one), false none, or a number")
+    void prespawnCounts() {
+        int expected = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        assertThat(Settings.parsePrespawn("k", "true")).isEqualTo(expected).isEqualTo(Settings.defaultPrespawn());
+        assertThat(Settings.parsePrespawn("k", " FALSE ")).isZero();
+        assertThat(Settings.parsePrespawn("k", "0")).isZero();
+        assertThat(Settings.parsePrespawn("k", "64")).isEqualTo(64);
+        for (String bad : List.of("65", "-1", "many")) {
+            assertThatThrownBy(() -> Settings.parsePrespawn("nsjunit.child.prespawn", bad))
+                    .isInstanceOf(ExtensionConfigurationException.class)
+                    .hasMessage("nsjunit.child.prespawn = \"" + bad + "\" is neither true, false nor a number of "
+                            + "children from 0 to 64 to keep started ahead of their tests.");
+        }
+    }
+
+    @Test
     @DisplayName("booleans are true or false, nothing else")
     void booleans() {
         assertThat(Settings.parseBoolean("k", "TRUE")).isTrue();
