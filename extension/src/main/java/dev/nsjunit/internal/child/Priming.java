@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 final class Priming {
 
-    /** What a child that primed JUnit reports. */
-    public static final String PRIMED = "JUnit primed while it waited";
+    /** What a child that primed JUnit reports, in the parent's {@code nsjunit.child} report entry. */
+    static final String PRIMED = "JUnit primed while it waited";
 
-    private static final String BODY_ID = "[engine:junit-jupiter]/[class:" + Body.class.getName() + "]/[method:run()]";
+    private static final String BODY_ID = "[engine:junit-jupiter]/[class:" + Body.class.getName()
+            + "]/[method:run()]";
 
     private Priming() {
     }
