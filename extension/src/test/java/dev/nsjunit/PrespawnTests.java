@@ -58,7 +58,8 @@ class PrespawnTests {
         Path traces = temp.resolve("traces.txt");
         // Start-up properties, which the priming sees: a property set at run time reaches a child with its test.
         FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.child.jvm.args", "-D"
-                + StartupTraces.FILE_PROPERTY + "=" + traces + " -Djunit.jupiter.extensions.autodetection.enabled=true");
+                + StartupTraces.FILE_PROPERTY + "=" + traces
+                + " -Djunit.jupiter.extensions.autodetection.enabled=true");
 
         EngineExecutionResults results = runner.run(selectClass(PoolTestCase.class));
 

@@ -136,8 +136,8 @@ public final class Spawner {
     }
 
     private static void buildChain(CloneChain chain, Set<NamespaceType> types,
-            Map<NamespaceType, NamespaceFile> joins, List<String> argv, Map<String, String> environment, Fd stdin, Fd stdout, Fd stderr, Fd channel, Fd execError,
-            Fd syncRead, Pointer errnoAddress) {
+            Map<NamespaceType, NamespaceFile> joins, List<String> argv, Map<String, String> environment, Fd stdin,
+            Fd stdout, Fd stderr, Fd channel, Fd execError, Fd syncRead, Pointer errnoAddress) {
         // The child inherited the JVM's signal handlers, which are JVM code: a termination signal or a fault before
         // execve must kill it, not run them. (execve resets handled signals to their defaults anyway.) Until they
         // are reset every signal stays blocked (the child starts with the spawning thread's mask, which blocks
