@@ -13,7 +13,7 @@ class LeanJvmOptionsTests {
     @DisplayName("a child of a user who chose nothing gets the serial collector, a small initial heap, one C1 thread")
     void defaults() {
         assertThat(LeanJvmOptions.forChild(List.of("-Dx=y", "-ea"), Map.of())).startsWith("-XX:+UseSerialGC",
-                "-Xms8m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData").contains("-XX:CICompilerCount=1");
+                "-Xms8m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData").contains("-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=3");
     }
 
     @Test
@@ -38,5 +38,18 @@ class LeanJvmOptionsTests {
     void usersCompilersWin() {
         assertThat(LeanJvmOptions.forChild(List.of("-XX:TieredStopAtLevel=4"), Map.of()))
                 .doesNotContain("-XX:CICompilerCount=1");
+    }
+
+    @Test
+    @DisplayName("the user's compile thresholds, or an interpreter or compiler only mode, drop the later compiling")
+    void usersThresholdsWin() {
+        assertThat(LeanJvmOptions.forChild(List.of("-XX:CompileThresholdScaling=0.5"), Map.of()))
+                .doesNotContain(LeanJvmOptions.COMPILE_LATER).contains("-XX:CICompilerCount=1");
+        assertThat(LeanJvmOptions.forChild(List.of("-XX:Tier3InvocationThreshold=100"), Map.of()))
+                .doesNotContain(LeanJvmOptions.COMPILE_LATER);
+        assertThat(LeanJvmOptions.forChild(List.of(), Map.of("JDK_JAVA_OPTIONS", "-Xint")))
+                .doesNotContain(LeanJvmOptions.COMPILE_LATER);
+        assertThat(LeanJvmOptions.forChild(List.of("-XX:TieredStopAtLevel=4"), Map.of()))
+                .contains(LeanJvmOptions.COMPILE_LATER);
     }
 }
