@@ -169,4 +169,10 @@ public interface LibC extends Library {
 
     /** {@code SYS_close_range}: 436 on both x86-64 and aarch64 (the syscall tables agree from 5.x on). */
     long SYS_close_range = 436;
+
+    /** {@code SYS_pidfd_open} (Linux 5.3): 434 on both x86-64 and aarch64. */
+    long SYS_pidfd_open = 434;
+
+    /** {@code long syscall(long number, ...)} with two arguments, for calls glibc 2.31 has no wrapper for. */
+    long syscall(long number, long first, long second) throws LastErrorException;
 }

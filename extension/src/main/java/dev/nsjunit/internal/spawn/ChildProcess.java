@@ -6,8 +6,6 @@ import dev.nsjunit.internal.libc.Errno;
 import dev.nsjunit.internal.libc.Fd;
 import dev.nsjunit.internal.libc.LibC;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A running child made by {@link Spawner}: its pid (as the parent numbers it), the parent's ends of its stdout,
@@ -78,13 +76,8 @@ public final class ChildProcess implements AutoCloseable {
         if (exit != null) {
             return exit;
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (!hasExited()) {
-            if (System.nanoTime() - deadline > 0) {
-                killTree();
-                break;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        if (!ExitWait.exitedWithin(pid, grace, this::hasExited)) {
+            killTree();
         }
         // The child is a zombie now or about to be one: its pid and group id stay reserved until it is reaped, so
         // the group can be killed without hitting an unrelated process that reused the number.
