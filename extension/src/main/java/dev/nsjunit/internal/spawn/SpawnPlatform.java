@@ -12,6 +12,14 @@ public final class SpawnPlatform {
 
     /** Why namespaced children cannot be had here, or empty if they can be tried. */
     public static Optional<String> unsupportedReason() {
+        return Verdict.REASON; // asked before every isolated test; the machine does not change meanwhile
+    }
+
+    private static final class Verdict {
+        static final Optional<String> REASON = find();
+    }
+
+    private static Optional<String> find() {
         if (!Platform.isLinux()) {
             return Optional.of("Linux namespaces need Linux; this is " + System.getProperty("os.name"));
         }
