@@ -3,6 +3,7 @@ package dev.nsjunit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import dev.nsjunit.fixtures.Marks;
 import dev.nsjunit.fixtures.PoolTestCase;
@@ -13,13 +14,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** Children started ahead of their tests: each used once, in fresh namespaces, none left when the run ends. */
@@ -73,6 +83,46 @@ class PrespawnTests {
         assertThat(lines).filteredOn(line -> line.startsWith("extension ")).map(line -> line.split(" ")[1])
                 .as("the autodetected extension saw the real tests only")
                 .containsExactlyInAnyOrder("first()", "second()", "third()", "fourth()");
+    }
+
+    @Test
+    @DisplayName("the test plans of one launcher session share the children started ahead, as under Surefire with "
+            + "forkCount=2, which runs each class as a plan of its own; none is left when the session ends")
+    void plansOfOneSessionShareChildrenStartedAhead() {
+        List<String> children = new CopyOnWriteArrayList<>();
+        TestExecutionListener listener = new TestExecutionListener() {
+            @Override
+            public void reportingEntryPublished(TestIdentifier test, ReportEntry entry) {
+                Optional.ofNullable(entry.getKeyValuePairs().get("nsjunit.child")).ifPresent(children::add);
+            }
+        };
+        String previous = System.setProperty(Marks.FILE_PROPERTY, temp.resolve("marks.txt").toString());
+        try (LauncherSession session = LauncherFactory.openSession()) {
+            for (String method : List.of("first", "second")) {
+                session.getLauncher().execute(LauncherDiscoveryRequestBuilder.request()
+                        .selectors(selectMethod(PoolTestCase.class, method))
+                        .configurationParameters(Map.of("nsjunit.child.timeout", "2m",
+                                "nsjunit.report.console", "false"))
+                        .build(), listener);
+            }
+            await("a child started ahead, waiting after the plans").atMost(Duration.ofSeconds(30))
+                    .until(() -> !childJvmsOf(ProcessHandle.current()).isEmpty());
+        } finally {
+            restoreProperty(Marks.FILE_PROPERTY, previous);
+        }
+
+        assertThat(children).hasSize(2);
+        assertThat(children.get(0)).endsWith(", started for this test");
+        assertThat(children.get(1)).contains(", started ahead of this test");
+        assertThat(childJvmsOf(ProcessHandle.current())).as("child JVMs left after the session").isEmpty();
+    }
+
+    private static void restoreProperty(String key, String previous) {
+        if (previous == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, previous);
+        }
     }
 
     @Test

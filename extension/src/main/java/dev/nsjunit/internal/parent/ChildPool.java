@@ -22,13 +22,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Child JVMs started ahead of their tests, and child JVMs on their way out, for one run of the Jupiter engine.
+ * Child JVMs started ahead of their tests, and child JVMs on their way out, for one launcher session.
  *
  * <p>When a test takes its child, the next one for the same request (namespace types and command line) is
  * spawned in the background: in its own new namespaces, its JVM booted up to where it waits for a test. Each is
- * used once. At most {@code limit} wait at a time; at the end of the test plan the waiting ones are killed, and
- * the ones still exiting are awaited, so no child outlives the run. If the JVM is stopped before, a shutdown hook
- * does the same, and if it is killed, the parent-death signal of the spawning thread ends them.
+ * used once. At most the request's {@code nsjunit.child.prespawn} wait at a time; when the launcher session ends
+ * the waiting ones are killed, and the ones still exiting are awaited, so no child outlives the run. If the JVM is
+ * stopped before, a shutdown hook does the same, and if it is killed, the parent-death signal of the spawning
+ * thread ends them.
+ *
+ * <p>The session, not the test plan: Surefire with more than one fork, {@code forkCount=2} say, runs each test
+ * class as a test plan of its own in one session. Children ended with each plan were never used: every class's
+ * first test waited for a child of its own, and the one started ahead for the next test was killed unused.
  *
  * <p>All of them are cloned by one long-lived thread: the kernel sends a child its parent-death signal when the
  * <em>thread</em> that cloned it ends, so that thread must outlive them all.
@@ -42,7 +47,6 @@ final class ChildPool implements AutoCloseable {
     record Key(Set<NamespaceType> types, List<String> command) {
     }
 
-    private final int limit;
     private final ExecutorService spawner = Executors.newSingleThreadExecutor(daemon("nsjunit-prespawn"));
     private final ExecutorService reaper = Executors.newCachedThreadPool(daemon("nsjunit-reaper"));
     private final Map<Key, Deque<ChildProcess>> waiting = new HashMap<>();
@@ -52,18 +56,20 @@ final class ChildPool implements AutoCloseable {
     private int waitingOrStarting;
     private boolean closed;
 
-    private ChildPool(int limit) {
-        this.limit = limit;
+    private ChildPool() {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    static ChildPool of(ExtensionContext context, Settings settings) {
-        return context.getRoot().getStore(STORE).getOrComputeIfAbsent(ChildPool.class,
-                key -> new ChildPool(settings.prespawn()), ChildPool.class);
+    static ChildPool of(ExtensionContext context) {
+        return context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, STORE)
+                .getOrComputeIfAbsent(ChildPool.class, key -> new ChildPool(), ChildPool.class);
     }
 
-    /** A child started ahead for {@code key}, if one is waiting and alive; starts the next one either way. */
-    synchronized Optional<ChildProcess> take(Key key) {
+    /**
+     * A child started ahead for {@code key}, if one is waiting and alive; starts the next one either way, unless
+     * {@code limit} children already wait or start.
+     */
+    synchronized Optional<ChildProcess> take(Key key, int limit) {
         ChildProcess child = null;
         Deque<ChildProcess> queue = waiting.get(key);
         while (child == null && queue != null && !queue.isEmpty()) {
@@ -75,11 +81,11 @@ final class ChildPool implements AutoCloseable {
                 retire(candidate, () -> { }); // died while waiting: reap it, take the next
             }
         }
-        startAhead(key);
+        startAhead(key, limit);
         return Optional.ofNullable(child);
     }
 
-    private void startAhead(Key key) {
+    private void startAhead(Key key, int limit) {
         if (closed || waitingOrStarting >= limit || failing.contains(key)) {
             return;
         }
@@ -114,7 +120,7 @@ final class ChildPool implements AutoCloseable {
 
     /**
      * Lets {@code child}, which has reported its outcome, exit in the background: awaits it (killing its process
-     * group after it), then runs {@code afterExit} and closes it. The end of the test plan waits for it.
+     * group after it), then runs {@code afterExit} and closes it. The end of the launcher session waits for it.
      */
     synchronized void retire(ChildProcess child, Runnable afterExit) {
         CompletableFuture<Void> gone = CompletableFuture.runAsync(() -> {

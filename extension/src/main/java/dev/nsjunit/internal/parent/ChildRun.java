@@ -88,10 +88,11 @@ final class ChildRun {
     private Result run(ChildNamespaces namespaces) {
         Namespaces parent = Namespaces.current();
         List<String> command = ChildJvmCommand.build(settings, context.getRequiredTestClass().getClassLoader());
-        ChildPool pool = ChildPool.of(context, settings);
+        ChildPool pool = ChildPool.of(context);
         // Only children in new namespaces alone are started ahead: joined ones are opened per test.
-        ChildProcess waiting = namespaces.joins().isEmpty() && request.shared().isEmpty()
-                ? pool.take(new ChildPool.Key(namespaces.newTypes(), command)).orElse(null) : null;
+        ChildProcess waiting = settings.prespawn() > 0 && namespaces.joins().isEmpty() && request.shared().isEmpty()
+                ? pool.take(new ChildPool.Key(namespaces.newTypes(), command), settings.prespawn()).orElse(null)
+                : null;
         boolean startedAhead = waiting != null;
         ChildProcess child = startedAhead ? waiting : spawn(namespaces, command);
         OutputPump out = new OutputPump("nsjunit-stdout-" + child.pid(), child.stdout(), System.out);

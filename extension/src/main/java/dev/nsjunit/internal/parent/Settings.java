@@ -67,7 +67,7 @@ record Settings(Duration childTimeout, boolean printIsolation, List<String> chil
 
     /**
      * One waiting child per core but the one the running test's child needs, and at least one. Each waiting child
-     * costs a JVM start and a JUnit run; those still waiting when the test plan ends are killed unused, and while
+     * costs a JVM start and a JUnit run; those still waiting when the run ends are killed unused, and while
      * they boot they compete with the running test for the CPU: on 2 cores, ci/bench measured 2 waiting children
      * slower than 1 (JDK 17: 5.69 against 4.86 s for 20 tests; JDK 25: 4.81 against 4.43 s).
      */
