@@ -150,13 +150,29 @@ class ChildLifetimeTests {
     /** Processes whose command line has {@code argument}, read from /proc. */
     static List<String> processesWithArgument(String argument) throws IOException {
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            return entries.filter(p -> p.getFileName().toString().matches("\\d+")).map(p -> {
-                try {
-                    return new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                } catch (IOException gone) {
-                    return "";
-                }
-            }).filter(cmdline -> cmdline.contains(argument)).collect(Collectors.toList());
+            return entries.filter(p -> p.getFileName().toString().matches("\\d+")).map(ChildLifetimeTests::cmdline)
+                    .filter(cmdline -> cmdline.contains(argument)).collect(Collectors.toList());
+        }
+    }
+
+    /** The pids of the processes with {@code argument} as one whole argument, read from /proc. */
+    static List<Long> pidsWithArgument(String argument) throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            return entries.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> List.of(arguments(p)).contains(argument))
+                    .map(p -> Long.parseLong(p.getFileName().toString())).collect(Collectors.toList());
+        }
+    }
+
+    private static String cmdline(Path process) {
+        return String.join(" ", arguments(process));
+    }
+
+    private static String[] arguments(Path process) {
+        try {
+            return new String(Files.readAllBytes(process.resolve("cmdline"))).split("\0");
+        } catch (IOException gone) {
+            return new String[0];
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.nsjunit.internal.libc.Fd;
 import dev.nsjunit.internal.libc.LibC;
 import dev.nsjunit.internal.wire.Channel;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,21 +102,19 @@ final class ParentWatch {
         }
     }
 
-    /** SIGKILLs the other members of this process group, so that this JVM's own exit status stays as it was. */
+    /**
+     * SIGKILLs the other members of this process group, so that this JVM's own exit status stays as it was; returns
+     * their {@code /proc} entries.
+     */
     private static List<Path> killRestOfProcessGroup() {
-        int self = LibC.INSTANCE.getpid();
-        int group = LibC.INSTANCE.getpgrp();
         List<Path> killed = new ArrayList<>();
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path process : processes) {
-                int pid = Integer.parseInt(process.getFileName().toString());
-                if (pid != self && processGroupOf(process) == group) {
-                    LibC.INSTANCE.kill(pid, LibC.SIGKILL);
-                    killed.add(process);
-                }
+        for (ProcessGroupMembers.Member member : ProcessGroupMembers.others()) {
+            try {
+                LibC.INSTANCE.kill(member.pid(), LibC.SIGKILL);
+                killed.add(member.process());
+            } catch (RuntimeException gone) {
+                // ESRCH: it exited meanwhile.
             }
-        } catch (IOException | RuntimeException e) {
-            // Shutting down anyway; the parent, if alive, kills the group after this JVM's exit.
         }
         return killed;
     }
@@ -143,17 +140,6 @@ final class ParentWatch {
             return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
         } catch (IOException | RuntimeException gone) {
             return false;
-        }
-    }
-
-    /** Field 5 of {@code /proc/<pid>/stat}, counted after the command name, which may itself hold spaces. */
-    private static int processGroupOf(Path process) {
-        try {
-            String stat = Files.readString(process.resolve("stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Integer.parseInt(fields[2]);
-        } catch (IOException | RuntimeException gone) {
-            return -1;
         }
     }
 }
