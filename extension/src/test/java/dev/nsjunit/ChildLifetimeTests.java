@@ -60,6 +60,18 @@ class ChildLifetimeTests {
     }
 
     @Test
+    @DisplayName("a child that is PID 1 of its pid namespace ends when its channel to the parent ends")
+    void pidOneEndsWithItsChannel() {
+        FixtureRunner runner = new FixtureRunner(temp);
+
+        Throwable failure = onlyFailure(runner.run(selectMethod(DeathTestCase.class, "losesItsChannelAsPidOne")));
+
+        assertThat(failure).isInstanceOf(ChildJvmException.class).hasMessageContaining(
+                "running losesItsChannelAsPidOne() exited with code 137 before reporting an outcome");
+        assertThat(runner.marks()).isEmpty();
+    }
+
+    @Test
     @DisplayName("a child that outlives nsjunit.child.timeout is killed and the test fails naming the key")
     void timeoutKillsTheChild() {
         FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.child.timeout", "3s");

@@ -27,6 +27,9 @@ final class ParentWatch {
     /** A SIGKILLed process is gone within milliseconds; this only bounds a pathological case. */
     private static final long GONE_WITHIN_NANOS = 2_000_000_000L;
 
+    /** The exit status of a JVM that its own SIGKILL could not end: the status a shell gives a SIGKILLed one. */
+    static final int PARENT_GONE_EXIT = 128 + LibC.SIGKILL;
+
     private static volatile boolean finishedNormally;
 
     private ParentWatch() {
@@ -50,7 +53,14 @@ final class ParentWatch {
             } catch (IOException | RuntimeException parentGone) {
                 // EOF or a broken channel: nobody is left to report to.
             }
-            LibC.INSTANCE.kill(0, LibC.SIGKILL); // pid 0: every process in the caller's process group
+            try {
+                LibC.INSTANCE.kill(0, LibC.SIGKILL); // pid 0: every process in the caller's process group
+            } catch (RuntimeException e) {
+                // Nothing to do about it; the halt below still ends this JVM.
+            }
+            // Reached by the init of a pid namespace (or if kill failed): from inside its namespace, init receives
+            // only the signals it has a handler for, and SIGKILL can have none. Its exit ends the whole namespace.
+            Runtime.getRuntime().halt(PARENT_GONE_EXIT);
         }, "nsjunit-parent-watch");
         watch.setDaemon(true);
         watch.start();
