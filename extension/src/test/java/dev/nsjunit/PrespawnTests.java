@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.nsjunit.fixtures.ConfiguredUserClasses;
 import dev.nsjunit.fixtures.Marks;
 import dev.nsjunit.fixtures.PoolTestCase;
 import dev.nsjunit.fixtures.SlowTestCase;
@@ -73,6 +74,33 @@ class PrespawnTests {
         assertThat(lines).filteredOn(line -> line.startsWith("extension ")).map(line -> line.split(" ")[1])
                 .as("the autodetected extension saw the real tests only")
                 .containsExactlyInAnyOrder("first()", "second()", "third()", "fourth()");
+    }
+
+    @Test
+    @DisplayName("a child started ahead primes JUnit without the user classes that junit-platform.properties names")
+    void primingLeavesConfiguredUserClassesOut() throws IOException {
+        Path traces = temp.resolve("traces.txt");
+        // On the boot classpath: a junit-platform.properties for the children alone, as a user's would be.
+        Path configuration = Files.createDirectory(temp.resolve("configuration"));
+        Files.writeString(configuration.resolve("junit-platform.properties"), String.join("\n",
+                "junit.jupiter.testmethod.order.default=" + ConfiguredUserClasses.MethodOrder.class.getName(),
+                "junit.jupiter.testclass.order.default=" + ConfiguredUserClasses.ClassOrder.class.getName(),
+                "junit.jupiter.displayname.generator.default=" + ConfiguredUserClasses.DisplayNames.class.getName(),
+                "junit.platform.launcher.interceptors.enabled=true"));
+        FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.child.jvm.args", "-D"
+                + StartupTraces.FILE_PROPERTY + "=" + traces + " -Xbootclasspath/a:" + configuration);
+
+        EngineExecutionResults results = runner.run(selectClass(PoolTestCase.class));
+
+        FixtureRunner.assertAllSucceeded(results, 4);
+        assertThat(childEntries(results).subList(1, 4))
+                .allMatch(entry -> entry.endsWith(", started ahead of this test; JUnit primed while it waited"));
+        List<String> lines = Files.readAllLines(traces);
+        assertThat(lines).filteredOn(line -> line.matches("(display-names|class-orderer|method-orderer) .*"))
+                .as("the test classes that the user's configured classes served").isNotEmpty()
+                .allMatch(line -> line.contains(" " + PoolTestCase.class.getName() + " "));
+        assertThat(lines).filteredOn(line -> line.startsWith("interceptor "))
+                .as("one launcher interceptor per child, for its real test").hasSize(4);
     }
 
     @Test

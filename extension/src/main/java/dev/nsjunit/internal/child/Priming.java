@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
  * the path between the parent's request and the test's outcome.
  *
  * <p>Nothing of the user's takes part: the session listeners that {@code ServiceLoader} offers are left out, and
- * so are extensions registered for automatic detection, so the user sees one run of each, for the real test.
+ * so are extensions registered for automatic detection, so the user sees one run of each, for the real test; nor
+ * does the user's configuration, whose classes would otherwise run here, before the real test's isolation check
+ * (see {@link SingleTestRunner#unseen()}).
  */
 final class Priming {
 
