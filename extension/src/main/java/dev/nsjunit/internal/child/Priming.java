@@ -5,6 +5,8 @@ import dev.nsjunit.Namespaces;
 import dev.nsjunit.internal.wire.Message.Finished;
 import dev.nsjunit.internal.wire.Message.Status;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +25,9 @@ final class Priming {
     /** What a child that primed JUnit reports, in the parent's {@code nsjunit.child} report entry. */
     static final String PRIMED = "JUnit primed while it waited";
 
+    /** The parent of JUnit's loggers; a level set on a logger below it (by the user's logging.properties) stays. */
+    private static final String JUNIT_LOGGER = "org.junit";
+
     private static final String BODY_ID = "[engine:junit-jupiter]/[class:" + Body.class.getName()
             + "]/[method:run()]";
 
@@ -35,6 +40,11 @@ final class Priming {
      * report.
      */
     static String run() {
+        // JUnit logs through java.util.logging, under "org.junit"; what it would log here (a second
+        // junit-platform.properties on the classpath, say) the real test's run logs again, to the same output.
+        Logger junit = Logger.getLogger(JUNIT_LOGGER);
+        Level previous = junit.getLevel();
+        junit.setLevel(Level.OFF);
         try {
             Namespaces.current();
             Finished outcome = SingleTestRunner.unseen().run(BODY_ID, Map.of(
@@ -44,6 +54,8 @@ final class Priming {
                     : "priming JUnit ended " + outcome.status() + ": " + outcome.throwable();
         } catch (RuntimeException | LinkageError e) {
             return "priming JUnit failed: " + e;
+        } finally {
+            junit.setLevel(previous);
         }
     }
 
