@@ -60,6 +60,18 @@ class ChildLifetimeTests {
     }
 
     @Test
+    @DisplayName("a child that is PID 1 of its pid namespace ends when its channel to the parent ends")
+    void pidOneEndsWithItsChannel() {
+        FixtureRunner runner = new FixtureRunner(temp);
+
+        Throwable failure = onlyFailure(runner.run(selectMethod(DeathTestCase.class, "losesItsChannelAsPidOne")));
+
+        assertThat(failure).isInstanceOf(ChildJvmException.class).hasMessageContaining(
+                "running losesItsChannelAsPidOne() exited with code 137 before reporting an outcome");
+        assertThat(runner.marks()).isEmpty();
+    }
+
+    @Test
     @DisplayName("a child that outlives nsjunit.child.timeout is killed and the test fails naming the key")
     void timeoutKillsTheChild() {
         FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.child.timeout", "3s");
@@ -150,13 +162,29 @@ class ChildLifetimeTests {
     /** Processes whose command line has {@code argument}, read from /proc. */
     static List<String> processesWithArgument(String argument) throws IOException {
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            return entries.filter(p -> p.getFileName().toString().matches("\\d+")).map(p -> {
-                try {
-                    return new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                } catch (IOException gone) {
-                    return "";
-                }
-            }).filter(cmdline -> cmdline.contains(argument)).collect(Collectors.toList());
+            return entries.filter(p -> p.getFileName().toString().matches("\\d+")).map(ChildLifetimeTests::cmdline)
+                    .filter(cmdline -> cmdline.contains(argument)).collect(Collectors.toList());
+        }
+    }
+
+    /** The pids of the processes with {@code argument} as one whole argument, read from /proc. */
+    static List<Long> pidsWithArgument(String argument) throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            return entries.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> List.of(arguments(p)).contains(argument))
+                    .map(p -> Long.parseLong(p.getFileName().toString())).collect(Collectors.toList());
+        }
+    }
+
+    private static String cmdline(Path process) {
+        return String.join(" ", arguments(process));
+    }
+
+    private static String[] arguments(Path process) {
+        try {
+            return new String(Files.readAllBytes(process.resolve("cmdline"))).split("\0");
+        } catch (IOException gone) {
+            return new String[0];
         }
     }
 }

@@ -103,6 +103,32 @@ class JoinNamespaceTests {
     }
 
     @Test
+    @DisplayName("a child in a joined pid namespace, under the host's /proc, ends its test's processes and spares "
+            + "the host's processes that share its numbers")
+    void joinedPidNamespaceUnderTheHostsProcSparesTheHost() throws Exception {
+        // A host process group with a member besides its leader (the shell; its own argument is the whole command):
+        // the leader's host pid is about to be the child's pid, and so its process group, inside the namespace.
+        String hostSleep = "615.246";
+        start("setsid", "sh", "-c", "sleep " + hostSleep + " & wait");
+        long hostMember = await().atMost(Duration.ofSeconds(10))
+                .until(() -> ChildLifetimeTests.pidsWithArgument(hostSleep), pids -> pids.size() == 1).get(0);
+        long hostGroup = processGroupOf(hostMember);
+        // The namespace's next pid is the host group's number: ns_last_pid applies to the writer's pid namespace.
+        run("nsenter", "--pid=" + DIRECTORY.resolve("pid"), "sh", "-c",
+                "echo " + (hostGroup - 1) + " > /proc/sys/kernel/ns_last_pid");
+        FixtureRunner runner = new FixtureRunner(temp);
+
+        EngineExecutionResults results = runner.run(selectMethod(JoinTestCase.class, "joinsPidAndLeavesASleeper"));
+
+        FixtureRunner.assertAllSucceeded(results, 1);
+        assertThat(runner.marks().get(0)).as("the scenario: the child's pid is the host group's number")
+                .startsWith("pid self=" + hostGroup + " sleeper=");
+        assertThat(ChildLifetimeTests.processesWithArgument(JoinTestCase.SLEEP_SECONDS))
+                .as("the test's own process, ended before the test reported").isEmpty();
+        assertThat(ChildLifetimeTests.pidsWithArgument(hostSleep)).as("the host's process").containsExactly(hostMember);
+    }
+
+    @Test
     @DisplayName("a wrong path, type or combination is a configuration error naming it; no process starts")
     void wrongDeclarationsFail() {
         FixtureRunner runner = new FixtureRunner(temp);
@@ -148,6 +174,12 @@ class JoinNamespaceTests {
         String name = new String(nsenter.getInputStream().readAllBytes()).trim();
         nsenter.waitFor();
         return name;
+    }
+
+    /** Field 5 of {@code /proc/<pid>/stat}, counted after the command name. */
+    private static long processGroupOf(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2]);
     }
 
     private static long childOf(long pid) throws IOException {

@@ -5,14 +5,20 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
+import dev.nsjunit.fixtures.ConfiguredUserClasses;
 import dev.nsjunit.fixtures.Marks;
 import dev.nsjunit.fixtures.PoolTestCase;
 import dev.nsjunit.fixtures.SlowTestCase;
 import dev.nsjunit.fixtures.StartupTraces;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -123,6 +129,76 @@ class PrespawnTests {
         } else {
             System.setProperty(key, previous);
         }
+    }
+
+    @Test
+    @DisplayName("a child started ahead primes JUnit without the user classes that junit-platform.properties names")
+    void primingLeavesConfiguredUserClassesOut() throws IOException {
+        Path traces = temp.resolve("traces.txt");
+        // On the boot classpath: a junit-platform.properties for the children alone, as a user's would be.
+        Path configuration = Files.createDirectory(temp.resolve("configuration"));
+        Files.writeString(configuration.resolve("junit-platform.properties"), String.join("\n",
+                "junit.jupiter.testmethod.order.default=" + ConfiguredUserClasses.MethodOrder.class.getName(),
+                "junit.jupiter.testclass.order.default=" + ConfiguredUserClasses.ClassOrder.class.getName(),
+                "junit.jupiter.displayname.generator.default=" + ConfiguredUserClasses.DisplayNames.class.getName(),
+                "junit.platform.launcher.interceptors.enabled=true"));
+        FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.child.jvm.args", "-D"
+                + StartupTraces.FILE_PROPERTY + "=" + traces + " -Xbootclasspath/a:" + configuration);
+
+        EngineExecutionResults results = runner.run(selectClass(PoolTestCase.class));
+
+        FixtureRunner.assertAllSucceeded(results, 4);
+        assertThat(childEntries(results).subList(1, 4))
+                .allMatch(entry -> entry.endsWith(", started ahead of this test; JUnit primed while it waited"));
+        List<String> lines = Files.readAllLines(traces);
+        assertThat(lines).filteredOn(line -> line.matches("(display-names|class-orderer|method-orderer) .*"))
+                .as("the test classes that the user's configured classes served").isNotEmpty()
+                .allMatch(line -> line.contains(" " + PoolTestCase.class.getName() + " "));
+        assertThat(lines).filteredOn(line -> line.startsWith("interceptor "))
+                .as("one launcher interceptor per child, for its real test").hasSize(4);
+    }
+
+    @Test
+    @DisplayName("a child started ahead prints JUnit's warnings as many times as one started for its test: the "
+            + "priming prints none")
+    void primingPrintsNoJUnitWarnings() throws IOException {
+        // Two junit-platform.properties on the children's classpath: JUnit warns each time it reads its configuration.
+        List<String> directories = new ArrayList<>();
+        for (String name : List.of("first", "second")) {
+            Path directory = Files.createDirectory(temp.resolve(name));
+            Files.writeString(directory.resolve("junit-platform.properties"), "# " + name + "\n");
+            directories.add(directory.toString());
+        }
+        FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.child.jvm.args", "-Xbootclasspath/a:"
+                + String.join(File.pathSeparator, directories));
+
+        long startedForItsTest = countWarnings(() -> FixtureRunner.assertAllSucceeded(runner
+                .with("nsjunit.child.prespawn", "false").run(selectMethod(PoolTestCase.class, "first")), 1));
+        long oneOfEach = countWarnings(() -> {
+            EngineExecutionResults results = runner.run(selectMethod(PoolTestCase.class, "first"),
+                    selectMethod(PoolTestCase.class, "second"));
+            FixtureRunner.assertAllSucceeded(results, 2);
+            assertThat(childEntries(results).get(1))
+                    .endsWith(", started ahead of this test; JUnit primed while it waited");
+        });
+
+        assertThat(startedForItsTest).isPositive();
+        assertThat(oneOfEach).as("JUnit's warnings from a child started for its test and one started ahead")
+                .isEqualTo(2 * startedForItsTest);
+    }
+
+    /** How often JUnit's warning about two configuration files reaches this JVM's stderr while {@code run} runs. */
+    private static long countWarnings(Runnable run) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            run.run();
+        } finally {
+            System.setErr(originalErr);
+        }
+        return err.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("Discovered 2 'junit-platform.properties' configuration files")).count();
     }
 
     @Test

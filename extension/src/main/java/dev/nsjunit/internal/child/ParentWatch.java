@@ -4,7 +4,6 @@ import dev.nsjunit.internal.libc.Fd;
 import dev.nsjunit.internal.libc.LibC;
 import dev.nsjunit.internal.wire.Channel;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +26,9 @@ final class ParentWatch {
 
     /** A SIGKILLed process is gone within milliseconds; this only bounds a pathological case. */
     private static final long GONE_WITHIN_NANOS = 2_000_000_000L;
+
+    /** The exit status of a JVM that its own SIGKILL could not end: the status a shell gives a SIGKILLed one. */
+    static final int PARENT_GONE_EXIT = 128 + LibC.SIGKILL;
 
     private static volatile boolean finishedNormally;
 
@@ -51,7 +53,14 @@ final class ParentWatch {
             } catch (IOException | RuntimeException parentGone) {
                 // EOF or a broken channel: nobody is left to report to.
             }
-            LibC.INSTANCE.kill(0, LibC.SIGKILL); // pid 0: every process in the caller's process group
+            try {
+                LibC.INSTANCE.kill(0, LibC.SIGKILL); // pid 0: every process in the caller's process group
+            } catch (RuntimeException e) {
+                // Nothing to do about it; the halt below still ends this JVM.
+            }
+            // Reached by the init of a pid namespace (or if kill failed): from inside its namespace, init receives
+            // only the signals it has a handler for, and SIGKILL can have none. Its exit ends the whole namespace.
+            Runtime.getRuntime().halt(PARENT_GONE_EXIT);
         }, "nsjunit-parent-watch");
         watch.setDaemon(true);
         watch.start();
@@ -103,21 +112,19 @@ final class ParentWatch {
         }
     }
 
-    /** SIGKILLs the other members of this process group, so that this JVM's own exit status stays as it was. */
+    /**
+     * SIGKILLs the other members of this process group, so that this JVM's own exit status stays as it was; returns
+     * their {@code /proc} entries.
+     */
     private static List<Path> killRestOfProcessGroup() {
-        int self = LibC.INSTANCE.getpid();
-        int group = LibC.INSTANCE.getpgrp();
         List<Path> killed = new ArrayList<>();
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path process : processes) {
-                int pid = Integer.parseInt(process.getFileName().toString());
-                if (pid != self && processGroupOf(process) == group) {
-                    LibC.INSTANCE.kill(pid, LibC.SIGKILL);
-                    killed.add(process);
-                }
+        for (ProcessGroupMembers.Member member : ProcessGroupMembers.others()) {
+            try {
+                LibC.INSTANCE.kill(member.pid(), LibC.SIGKILL);
+                killed.add(member.process());
+            } catch (RuntimeException gone) {
+                // ESRCH: it exited meanwhile.
             }
-        } catch (IOException | RuntimeException e) {
-            // Shutting down anyway; the parent, if alive, kills the group after this JVM's exit.
         }
         return killed;
     }
@@ -143,17 +150,6 @@ final class ParentWatch {
             return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
         } catch (IOException | RuntimeException gone) {
             return false;
-        }
-    }
-
-    /** Field 5 of {@code /proc/<pid>/stat}, counted after the command name, which may itself hold spaces. */
-    private static int processGroupOf(Path process) {
-        try {
-            String stat = Files.readString(process.resolve("stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Integer.parseInt(fields[2]);
-        } catch (IOException | RuntimeException gone) {
-            return -1;
         }
     }
 }

@@ -5,6 +5,9 @@ import dev.nsjunit.Namespaces;
 import dev.nsjunit.internal.wire.Message.Finished;
 import dev.nsjunit.internal.wire.Message.Status;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,12 +17,17 @@ import org.junit.jupiter.api.Test;
  * the path between the parent's request and the test's outcome.
  *
  * <p>Nothing of the user's takes part: the session listeners that {@code ServiceLoader} offers are left out, and
- * so are extensions registered for automatic detection, so the user sees one run of each, for the real test.
+ * so are extensions registered for automatic detection, so the user sees one run of each, for the real test; nor
+ * does the user's configuration, whose classes would otherwise run here, before the real test's isolation check
+ * (see {@link SingleTestRunner#unseen()}).
  */
 final class Priming {
 
     /** What a child that primed JUnit reports, in the parent's {@code nsjunit.child} report entry. */
     static final String PRIMED = "JUnit primed while it waited";
+
+    /** The parent of JUnit's loggers; a level set on a logger below it (by the user's logging.properties) stays. */
+    private static final String JUNIT_LOGGER = "org.junit";
 
     private static final String BODY_ID = "[engine:junit-jupiter]/[class:" + Body.class.getName()
             + "]/[method:run()]";
@@ -33,15 +41,44 @@ final class Priming {
      * report.
      */
     static String run() {
-        try {
+        return run(() -> {
             Namespaces.current();
-            Finished outcome = SingleTestRunner.unseen().run(BODY_ID, Map.of(
+            return SingleTestRunner.unseen().run(BODY_ID, Map.of(
                     ChildBooter.IN_CHILD_KEY, "true",
                     "junit.jupiter.extensions.autodetection.enabled", "false"));
+        });
+    }
+
+    /** {@link #run()}, with the priming run given. */
+    static String run(Supplier<Finished> priming) {
+        try {
+            Finished outcome = withoutJUnitLogging(priming);
             return outcome.status() == Status.SUCCESSFUL ? PRIMED
                     : "priming JUnit ended " + outcome.status() + ": " + outcome.throwable();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (VirtualMachineError | ThreadDeath e) {
+            // Reported like any failure, not rethrown: a child started ahead that dies is replaced, unseen, by one
+            // started for the test, and the next one started ahead would likely die the same way. Printed in full
+            // as well, for the report entry is easy to miss and out of memory or stack here is likely the real
+            // test's lot too. (ThreadDeath comes only from Thread.stop, which nothing here calls.)
+            e.printStackTrace();
             return "priming JUnit failed: " + e;
+        } catch (Throwable e) {
+            return "priming JUnit failed: " + e;
+        }
+    }
+
+    /**
+     * JUnit logs through java.util.logging, under "org.junit"; what it would log here (a second
+     * junit-platform.properties on the classpath, say) the real test's run logs again, to the same output.
+     */
+    private static <T> T withoutJUnitLogging(Supplier<T> run) {
+        Logger junit = Logger.getLogger(JUNIT_LOGGER);
+        Level previous = junit.getLevel();
+        junit.setLevel(Level.OFF);
+        try {
+            return run.get();
+        } finally {
+            junit.setLevel(previous);
         }
     }
 

@@ -37,20 +37,30 @@ final class SingleTestRunner {
         void send(Message message) throws IOException;
     }
 
-    private final Sink sink;
-    private final boolean sessionListeners;
+    /** Read by the Launcher from system properties and junit-platform.properties only, never from a request. */
+    static final String LAUNCHER_INTERCEPTORS_KEY = "junit.platform.launcher.interceptors.enabled";
 
-    /** Runs the parent's test, reporting what it produces to {@code sink}, with the user's session listeners. */
+    private final Sink sink;
+    private final boolean usersParts;
+
+    /**
+     * Runs the parent's test, reporting what it produces to {@code sink}, with the user's session listeners, launcher
+     * interceptors and configuration.
+     */
     SingleTestRunner(Sink sink) {
         this(sink, true);
     }
 
-    private SingleTestRunner(Sink sink, boolean sessionListeners) {
+    private SingleTestRunner(Sink sink, boolean usersParts) {
         this.sink = sink;
-        this.sessionListeners = sessionListeners;
+        this.usersParts = usersParts;
     }
 
-    /** Runs a test of nsjunit's own, to nobody and without the user's session listeners. */
+    /**
+     * Runs a test of nsjunit's own, to nobody, and with no class of the user's: without their session listeners
+     * and launcher interceptors, and without their configuration (junit-platform.properties, {@code -D}), which
+     * may name classes of theirs (method and class orderers, display name generators, a temp dir factory...).
+     */
     static SingleTestRunner unseen() {
         return new SingleTestRunner(message -> { }, false);
     }
@@ -65,11 +75,34 @@ final class SingleTestRunner {
                 .selectors(selectUniqueId(jupiterId))
                 .filters(EngineFilter.includeEngines(engineId(jupiterId)))
                 .configurationParameters(configuration)
+                .enableImplicitConfigurationParameters(usersParts)
                 .build();
-        Launcher launcher = LauncherFactory.create(launcherConfig(jupiterId, sessionListeners));
+        Launcher launcher = LauncherFactory.create(launcherConfig(jupiterId, usersParts));
         OutcomeListener listener = new OutcomeListener(jupiterId);
-        launcher.execute(request, listener);
+        if (usersParts) {
+            launcher.execute(request, listener);
+        } else {
+            withoutLauncherInterceptors(() -> launcher.execute(request, listener));
+        }
         return listener.outcome();
+    }
+
+    /**
+     * The Launcher loads interceptors when {@value #LAUNCHER_INTERCEPTORS_KEY} is true in its own configuration
+     * (system properties, then junit-platform.properties), which neither a {@link LauncherConfig} nor a request can
+     * change: a system property, which wins over the file, turns them off for the run, and is then restored.
+     */
+    private static void withoutLauncherInterceptors(Runnable run) {
+        String previous = System.setProperty(LAUNCHER_INTERCEPTORS_KEY, "false");
+        try {
+            run.run();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(LAUNCHER_INTERCEPTORS_KEY);
+            } else {
+                System.setProperty(LAUNCHER_INTERCEPTORS_KEY, previous);
+            }
+        }
     }
 
     /**

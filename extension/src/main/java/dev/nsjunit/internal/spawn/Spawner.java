@@ -153,6 +153,11 @@ public final class Spawner {
         // JVM before it could end the processes its test started; SIGTERM runs its shutdown hooks, and
         // ParentWatch's hook does that.
         chain.call("prctl", LibC.PR_SET_PDEATHSIG, LibC.SIGTERM);
+        // After the unblocking, and no signal hits the wrong group for that: a signal sent to a group reaches the
+        // processes in it when it is sent, and a blocked one stays pending through setsid, so in either order the
+        // child gets what was sent to the JVM's group until here and nothing sent later. The parent's kill(-pid)
+        // cannot miss it either: it comes after execve (spawn returns then), or, when a spawn fails, with kill(pid),
+        // which ends the child and so all there is of its group.
         chain.call("setsid");
         chain.call("dup3", stdin.number(), 0, 0);
         chain.call("dup3", stdout.number(), 1, 0);
