@@ -31,8 +31,10 @@ public interface LibC extends Library {
     int SIGKILL = 9;
     int SIGSEGV = 11;
     int SIGUSR2 = 12;
+    int SIGPIPE = 13;
     int SIGTERM = 15;
     int SIGCHLD = 17;
+    int SIGXFSZ = 25;
 
     // <sched.h>: share the address space, and suspend the caller until the child calls execve or _exit
     int CLONE_VM = 0x100;

@@ -143,8 +143,9 @@ public final class Spawner {
         // are reset every signal stays blocked (the child starts with the spawning thread's mask, which blocks
         // every asynchronous one, see cloneChild): a handler run in a child sharing the JVM's memory would corrupt it.
         chain.blockSignals(true);
+        // Every signal HotSpot installs a handler for, SIGPIPE and SIGXFSZ included.
         for (int signal : new int[] {LibC.SIGTERM, LibC.SIGHUP, LibC.SIGINT, LibC.SIGQUIT, LibC.SIGSEGV,
-                LibC.SIGBUS, LibC.SIGFPE, LibC.SIGILL, LibC.SIGUSR2}) {
+                LibC.SIGBUS, LibC.SIGFPE, LibC.SIGILL, LibC.SIGUSR2, LibC.SIGPIPE, LibC.SIGXFSZ}) {
             chain.call("signal", signal, 0); // SIG_DFL
         }
         chain.blockSignals(false);
