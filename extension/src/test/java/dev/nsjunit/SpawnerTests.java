@@ -2,17 +2,20 @@ package dev.nsjunit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.nsjunit.internal.libc.Fd;
 import dev.nsjunit.internal.libc.LibC;
 import dev.nsjunit.internal.spawn.ChildExit;
 import dev.nsjunit.internal.spawn.ChildProcess;
+import dev.nsjunit.internal.spawn.NamespaceFile;
 import dev.nsjunit.internal.spawn.SpawnException;
 import dev.nsjunit.internal.spawn.Spawner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,7 +30,12 @@ class SpawnerTests {
     private static final Map<String, String> ENV = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
 
     private static String runShell(Set<NamespaceType> types, String script) throws Exception {
-        try (ChildProcess child = Spawner.spawn(types, List.of("/bin/sh", "-c", script), ENV);
+        return runShell(types, Map.of(), script);
+    }
+
+    private static String runShell(Set<NamespaceType> types, Map<NamespaceType, NamespaceFile> joins, String script)
+            throws Exception {
+        try (ChildProcess child = Spawner.spawn(types, joins, List.of("/bin/sh", "-c", script), ENV);
                 Fd stdout = child.stdout(); Fd stderr = child.stderr()) {
             String out = readAll(child.stdout());
             ChildExit exit = child.awaitExit(Duration.ofSeconds(10));
@@ -91,6 +99,25 @@ class SpawnerTests {
         String link = runShell(EnumSet.of(NamespaceType.TIME), "readlink /proc/self/ns/time");
         assertThat(link.trim()).startsWith("time:[")
                 .isNotEqualTo("time:[" + Namespaces.current().inode(NamespaceType.TIME) + "]");
+    }
+
+    @Test
+    @DisplayName("a joined time namespace is the program's: setns(CLONE_NEWTIME) refuses a child sharing our memory")
+    void joinsATimeNamespace() throws Exception {
+        long ours = Namespaces.current().inode(NamespaceType.TIME);
+        Process holder = new ProcessBuilder("unshare", "--time", "sleep", "60").start();
+        try {
+            // unshare makes the namespace for its children; its execve of sleep moves it in.
+            long theirs = await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Namespaces.of(holder.pid()).inode(NamespaceType.TIME), inode -> inode != ours);
+            try (NamespaceFile time = NamespaceFile.open(Path.of("/proc", Long.toString(holder.pid()), "ns", "time"),
+                    NamespaceType.TIME)) {
+                String link = runShell(Set.of(), Map.of(NamespaceType.TIME, time), "readlink /proc/self/ns/time");
+                assertThat(link.trim()).isEqualTo("time:[" + theirs + "]");
+            }
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
     }
 
     @Test

@@ -105,9 +105,9 @@ public final class Spawner {
                     execError[1], sync == null ? null : sync[0], errnoAddress);
             Pointer firstContext = chain.build();
             int pid = joins.containsKey(NamespaceType.PID)
-                    ? PidNamespaceEntry.cloneInto(joins.get(NamespaceType.PID), () -> cloneChild(types, chain,
-                            firstContext))
-                    : cloneChild(types, chain, firstContext);
+                    ? PidNamespaceEntry.cloneInto(joins.get(NamespaceType.PID), () -> cloneChild(types, joins,
+                            chain, firstContext))
+                    : cloneChild(types, joins, chain, firstContext);
             childEnds.forEach(Fd::close); // Only the child holds them now: EOF reaches the parent when it exits.
 
             ChildProcess child = new ChildProcess(pid, channel[0], stdout[0], stderr[0]);
@@ -190,8 +190,9 @@ public final class Spawner {
     }
 
     /**
-     * setns(2) on the child's own, single-threaded process, as joining a user or mount namespace requires, with the
-     * descriptors the child inherited from the parent (still open: the chain closes them after this). The user
+     * setns(2) in the child, a process of its own as joining a user or mount namespace requires (a time namespace
+     * requires a copy of the JVM's memory besides, see {@link #cloneChild}), with the descriptors the child
+     * inherited from the parent (still open: the chain closes them after this). The user
      * namespace first: it grants the capabilities that joining the namespaces it owns needs. A pid namespace is
      * joined on the spawning thread instead ({@link PidNamespaceEntry}): setns moves only the caller's future
      * children into one, and execve does not.
@@ -215,11 +216,14 @@ public final class Spawner {
      * as posix_spawn does): copying the page tables of a large JVM for a process that keeps none of them costs
      * about 5 ms with a small heap and 50 ms with a gigabyte in use; shared, it costs the same small amount always.
      * The spawning thread waits in clone meanwhile, which is why a new user namespace, whose child waits for this
-     * thread to write its uid and gid maps before its execve, gets a copy instead.
+     * thread to write its uid and gid maps before its execve, gets a copy instead. So does a child that joins a time
+     * namespace: the kernel lets only a single-threaded process do that (EUSERS otherwise), and a process sharing
+     * its memory with the JVM counts as one of the JVM's threads.
      */
-    private static int cloneChild(Set<NamespaceType> types, CloneChain chain, Pointer firstContext)
-            throws SpawnException {
-        boolean shareMemory = !types.contains(NamespaceType.USER) && !Boolean.getBoolean(COPY_MEMORY_PROPERTY);
+    private static int cloneChild(Set<NamespaceType> types, Map<NamespaceType, NamespaceFile> joins,
+            CloneChain chain, Pointer firstContext) throws SpawnException {
+        boolean shareMemory = !types.contains(NamespaceType.USER) && !joins.containsKey(NamespaceType.TIME)
+                && !Boolean.getBoolean(COPY_MEMORY_PROPERTY);
         int flags = LibC.SIGCHLD | (shareMemory ? LibC.CLONE_VM | LibC.CLONE_VFORK : 0);
         for (NamespaceType type : types) {
             if (type != NamespaceType.TIME) {
