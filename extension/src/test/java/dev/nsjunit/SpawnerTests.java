@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The spawner on its own, running small shell commands instead of a JVM. */
 class SpawnerTests {
@@ -117,6 +118,44 @@ class SpawnerTests {
             }
         } finally {
             holder.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    @DisplayName("a join the kernel refuses is reported with its errno name, and the program is not started")
+    void refusedJoinIsReported(@TempDir Path temp) throws Exception {
+        long ours = Namespaces.current().inode(NamespaceType.USER);
+        // A user namespace of root's without a uid map: a child that joined it has capabilities over what it owns,
+        // and so no longer over our net namespace.
+        Process holder = new ProcessBuilder("unshare", "--user", "sleep", "60").start();
+        Path marker = temp.resolve("ran");
+        try {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Namespaces.of(holder.pid()).inode(NamespaceType.USER), inode -> inode != ours);
+            try (NamespaceFile user = NamespaceFile.open(Path.of("/proc", Long.toString(holder.pid()), "ns", "user"),
+                    NamespaceType.USER);
+                    NamespaceFile net = NamespaceFile.open(Path.of("/proc/self/ns/net"), NamespaceType.NET)) {
+                assertThatThrownBy(() -> Spawner.spawn(Set.of(), Map.of(NamespaceType.USER, user, NamespaceType.NET,
+                        net), List.of("/bin/sh", "-c", "touch " + marker), ENV))
+                        .isInstanceOf(SpawnException.class)
+                        .hasMessage("setns(/proc/self/ns/net, CLONE_NEWNET) failed in the child: EPERM (1) — the "
+                                + "child lacks CAP_SYS_ADMIN over that net namespace: setns needs it in the user "
+                                + "namespace that owns the namespace, and a child that joined a user namespace has "
+                                + "it only over the namespaces that one owns. Join the user namespace that owns it, "
+                                + "or no user namespace. The program was not started.");
+            }
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    @DisplayName("joining the user namespace the JVM is in already is no error: the child is in it anyway")
+    void joiningOurOwnUserNamespaceIsANoOp() throws Exception {
+        try (NamespaceFile user = NamespaceFile.open(Path.of("/proc/self/ns/user"), NamespaceType.USER)) {
+            String link = runShell(Set.of(), Map.of(NamespaceType.USER, user), "readlink /proc/self/ns/user");
+            assertThat(link.trim()).isEqualTo("user:[" + Namespaces.current().inode(NamespaceType.USER) + "]");
         }
     }
 

@@ -5,6 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
 import dev.nsjunit.NamespaceType;
+import dev.nsjunit.Namespaces;
 import dev.nsjunit.internal.libc.Errno;
 import dev.nsjunit.internal.libc.Fd;
 import dev.nsjunit.internal.libc.FdInputStream;
@@ -25,7 +26,8 @@ import java.util.Set;
  * <p>The child's file descriptors, arranged by the chain:
  * <pre>
  *   0  /dev/null          1  stdout pipe        2  stderr pipe        3  channel (socketpair)
- *   4  exec-error pipe, O_CLOEXEC: EOF in the parent once execve succeeded, else the errno
+ *   4  exec-error pipe, O_CLOEXEC: an errno per setns (0 for success), then EOF in the parent once execve
+ *      succeeded, else execve's errno
  *   5  sync pipe, O_CLOEXEC, user namespace only: EOF once the parent wrote the uid and gid maps
  * </pre>
  * Every other inherited descriptor is closed before the child waits or executes anything.
@@ -101,7 +103,8 @@ public final class Spawner {
 
             CloneChain chain = new CloneChain();
             Pointer errnoAddress = LibC.INSTANCE.__errno_location();
-            buildChain(chain, types, joins, argv, environment, devNull, stdout[1], stderr[1], channel[1],
+            List<NamespaceFile> joinedInChain = joinedInChain(joins);
+            buildChain(chain, types, joinedInChain, argv, environment, devNull, stdout[1], stderr[1], channel[1],
                     execError[1], sync == null ? null : sync[0], errnoAddress);
             Pointer firstContext = chain.build();
             int pid = joins.containsKey(NamespaceType.PID)
@@ -116,7 +119,7 @@ public final class Spawner {
                     IdMaps.write(pid, LibC.INSTANCE.getuid(), LibC.INSTANCE.getgid());
                     sync[1].close(); // EOF releases the child's read(2).
                 }
-                awaitExec(execError[0], argv.get(0));
+                awaitExec(execError[0], argv.get(0), joinedInChain);
             } catch (SpawnException | RuntimeException e) {
                 child.close();
                 throw e;
@@ -135,9 +138,9 @@ public final class Spawner {
         }
     }
 
-    private static void buildChain(CloneChain chain, Set<NamespaceType> types,
-            Map<NamespaceType, NamespaceFile> joins, List<String> argv, Map<String, String> environment, Fd stdin,
-            Fd stdout, Fd stderr, Fd channel, Fd execError, Fd syncRead, Pointer errnoAddress) {
+    private static void buildChain(CloneChain chain, Set<NamespaceType> types, List<NamespaceFile> joins,
+            List<String> argv, Map<String, String> environment, Fd stdin, Fd stdout, Fd stderr, Fd channel,
+            Fd execError, Fd syncRead, Pointer errnoAddress) {
         // The child inherited the JVM's signal handlers, which are JVM code: a termination signal or a fault before
         // execve must kill it, not run them. (execve resets handled signals to their defaults anyway.) Until they
         // are reset every signal stays blocked (the child starts with the spawning thread's mask, which blocks
@@ -164,7 +167,9 @@ public final class Spawner {
             chain.call("dup3", syncRead.number(), SYNC_FD, LibC.O_CLOEXEC);
             firstToClose = SYNC_FD + 1;
         }
-        joinNamespaces(chain, joins);
+        // One spare byte per join: a failed setns appends one to the path, see joinNamespaces.
+        Memory path = chain.retain(cString(argv.get(0), joins.size()));
+        joinNamespaces(chain, joins, path, errnoAddress);
         // Closes every other descriptor the JVM had, the sync pipe's write end among them: a child that held it
         // while waiting would never see EOF if the parent died before writing the maps.
         chain.call("syscall", LibC.SYS_close_range, firstToClose, 0xFFFF_FFFFL, 0);
@@ -177,7 +182,6 @@ public final class Spawner {
             // a namespace for children only, and execve (Linux 6.2+) moves this process into it.
             chain.call("unshare", NamespaceType.TIME.cloneFlag());
         }
-        Memory path = chain.retain(cString(argv.get(0)));
         StringArray argvArray = chain.retain(new StringArray(argv.toArray(new String[0]), "UTF-8"));
         StringArray envArray = chain.retain(new StringArray(environment.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new), "UTF-8"));
@@ -190,23 +194,48 @@ public final class Spawner {
     }
 
     /**
+     * The namespaces the chain joins, in its order: the user namespace first, as it grants the capabilities that
+     * joining the namespaces it owns needs. Not a pid namespace: setns moves only the caller's future children into
+     * one, and execve does not, so the spawning thread joins it instead ({@link PidNamespaceEntry}). Nor the user
+     * namespace this JVM is in: the kernel refuses to re-enter that one (EINVAL), and the child is in it anyway.
+     */
+    private static List<NamespaceFile> joinedInChain(Map<NamespaceType, NamespaceFile> joins) {
+        List<NamespaceFile> order = new ArrayList<>();
+        NamespaceFile user = joins.get(NamespaceType.USER);
+        if (user != null && user.inode() != Namespaces.current().inode(NamespaceType.USER)) {
+            order.add(user);
+        }
+        joins.forEach((type, file) -> {
+            if (type != NamespaceType.USER && type != NamespaceType.PID) {
+                order.add(file);
+            }
+        });
+        return order;
+    }
+
+    /**
      * setns(2) in the child, a process of its own as joining a user or mount namespace requires (a time namespace
      * requires a copy of the JVM's memory besides, see {@link #cloneChild}), with the descriptors the child
-     * inherited from the parent (still open: the chain closes them after this). The user
-     * namespace first: it grants the capabilities that joining the namespaces it owns needs. A pid namespace is
-     * joined on the spawning thread instead ({@link PidNamespaceEntry}): setns moves only the caller's future
-     * children into one, and execve does not.
+     * inherited from the parent (still open: the chain closes them after this).
+     *
+     * <p>The chain cannot branch on a result, so each setns is followed by two steps that need none: errno (cleared
+     * before the call, which leaves it alone on success) is written to the exec-error pipe for the parent to read,
+     * and appended to {@code program} with strcat, which appends nothing for 0 and one byte for any errno (below
+     * 256, little-endian). A failed join thus makes the path one that does not exist: execve fails, and the program
+     * never runs in namespaces other than those asked for.
      */
-    private static void joinNamespaces(CloneChain chain, Map<NamespaceType, NamespaceFile> joins) {
-        List<NamespaceType> order = new ArrayList<>(joins.keySet());
-        order.remove(NamespaceType.PID);
-        order.sort((a, b) -> Boolean.compare(b == NamespaceType.USER, a == NamespaceType.USER));
-        for (NamespaceType type : order) {
-            chain.call("setns", joins.get(type).fd().number(), type.cloneFlag());
+    private static void joinNamespaces(CloneChain chain, List<NamespaceFile> joins, Memory program,
+            Pointer errnoAddress) {
+        long errno = Pointer.nativeValue(errnoAddress);
+        for (NamespaceFile file : joins) {
+            chain.call("memset", errno, 0, 4);
+            chain.call("setns", file.fd().number(), file.type().cloneFlag());
+            chain.call("write", EXEC_ERROR_FD, errno, 4);
+            chain.call("strcat", Pointer.nativeValue(program), errno);
         }
-        if (joins.containsKey(NamespaceType.MNT)) {
+        if (joins.stream().anyMatch(file -> file.type() == NamespaceType.MNT)) {
             // Joining a mount namespace moves the caller's root and working directory to that namespace's root.
-            Memory cwd = chain.retain(cString(System.getProperty("user.dir")));
+            Memory cwd = chain.retain(cString(System.getProperty("user.dir"), 0));
             chain.call("chdir", Pointer.nativeValue(cwd));
         }
     }
@@ -255,29 +284,49 @@ public final class Spawner {
         }
     }
 
-    private static void awaitExec(Fd execError, String program) throws SpawnException {
-        byte[] errno = new byte[4];
+    /**
+     * Reads the exec-error pipe to its end, which comes once execve succeeded (the pipe is O_CLOEXEC) or the child
+     * died: first one errno per join of the chain, 0 for a success, then execve's errno if it failed.
+     */
+    private static void awaitExec(Fd execError, String program, List<NamespaceFile> joins) throws SpawnException {
+        int[] errnos = readErrnos(execError, joins.size() + 1);
+        for (int i = 0; i < errnos.length && i < joins.size(); i++) {
+            if (errnos[i] != 0) {
+                // execve failed too, as the failed join made it: only the join is news.
+                NamespaceFile file = joins.get(i);
+                throw new SpawnException(SpawnFailureAdvice.forJoin(file.path(), file.type(), errnos[i]), errnos[i]);
+            }
+        }
+        if (errnos.length > joins.size()) {
+            int code = errnos[joins.size()];
+            throw new SpawnException(SpawnFailureAdvice.forExec(program, code), code);
+        }
+    }
+
+    /** Up to {@code most} 4-byte errnos, as many as arrived before EOF. */
+    private static int[] readErrnos(Fd fd, int most) {
+        byte[] bytes = new byte[4 * most];
         int read = 0;
-        FdInputStream in = execError.inputStream();
+        FdInputStream in = fd.inputStream();
         try {
             int n;
-            while (read < 4 && (n = in.read(errno, read, 4 - read)) > 0) {
+            while (read < bytes.length && (n = in.read(bytes, read, bytes.length - read)) > 0) {
                 read += n;
             }
         } catch (IOException e) {
             throw new IllegalStateException("waiting for the child's execve failed: " + e.getMessage(), e);
         }
-        if (read == 4) {
-            int code = ByteBuffer.wrap(errno).order(ByteOrder.nativeOrder()).getInt();
-            throw new SpawnException(SpawnFailureAdvice.forExec(program, code), code);
-        }
+        int[] errnos = new int[read / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).asIntBuffer().get(errnos);
+        return errnos;
     }
 
-    private static Memory cString(String s) {
+    /** {@code s} NUL-terminated, with room for {@code spare} more bytes (zeros). */
+    private static Memory cString(String s, int spare) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        Memory memory = new Memory(bytes.length + 1L);
+        Memory memory = new Memory(bytes.length + 1L + spare);
+        memory.clear();
         memory.write(0, bytes, 0, bytes.length);
-        memory.setByte(bytes.length, (byte) 0);
         return memory;
     }
 
