@@ -1,5 +1,6 @@
 package dev.nsjunit.internal.spawn;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -336,14 +337,22 @@ public final class Spawner {
     }
 
     private static Fd open(String path) {
-        return new Fd(aboveTargets(LibC.INSTANCE.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC)));
+        try {
+            return new Fd(aboveTargets(LibC.INSTANCE.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC)));
+        } catch (LastErrorException e) {
+            throw descriptorFailure("open(" + path + ")", e);
+        }
     }
 
     /** A pipe, {@code [read end, write end]}; the child gets the write end if {@code childWrites}. */
     private static Fd[] pipe(List<Fd> childEnds, List<Fd> parentEnds, boolean childWrites) {
         int[] fds = new int[2];
-        LibC.INSTANCE.pipe2(fds, LibC.O_CLOEXEC);
-        Fd[] pipe = {new Fd(aboveTargets(fds[0])), new Fd(aboveTargets(fds[1]))};
+        try {
+            LibC.INSTANCE.pipe2(fds, LibC.O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw descriptorFailure("pipe2(O_CLOEXEC)", e);
+        }
+        Fd[] pipe = aboveTargets(fds);
         (childWrites ? parentEnds : childEnds).add(pipe[0]);
         (childWrites ? childEnds : parentEnds).add(pipe[1]);
         return pipe;
@@ -351,23 +360,58 @@ public final class Spawner {
 
     private static Fd[] socketPair(List<Fd> childEnds, List<Fd> parentEnds) {
         int[] fds = new int[2];
-        LibC.INSTANCE.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, fds);
-        Fd[] pair = {new Fd(aboveTargets(fds[0])), new Fd(aboveTargets(fds[1]))};
+        try {
+            LibC.INSTANCE.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, fds);
+        } catch (LastErrorException e) {
+            throw descriptorFailure("socketpair(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC)", e);
+        }
+        Fd[] pair = aboveTargets(fds);
         parentEnds.add(pair[0]);
         childEnds.add(pair[1]);
         return pair;
     }
 
+    /** Both descriptors of a new pair moved {@link #aboveTargets(int)}; if either cannot be, both are closed. */
+    private static Fd[] aboveTargets(int[] fds) {
+        Fd first;
+        try {
+            first = new Fd(aboveTargets(fds[0]));
+        } catch (RuntimeException e) {
+            new Fd(fds[1]).close();
+            throw e;
+        }
+        try {
+            return new Fd[] {first, new Fd(aboveTargets(fds[1]))};
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
+    }
+
     /**
-     * Moves {@code fd} to {@link #FIRST_SOURCE_FD} or above. Every descriptor here is O_CLOEXEC, because another
-     * thread of this JVM may fork at any time and must not carry our pipe ends into its program.
+     * Moves {@code fd} to {@link #FIRST_SOURCE_FD} or above, and takes it over: the number passed in is closed, also
+     * when the move fails. Every descriptor here is O_CLOEXEC, because another thread of this JVM may fork at any
+     * time and must not carry our pipe ends into its program.
      */
     static int aboveTargets(int fd) {
         if (fd >= FIRST_SOURCE_FD) {
             return fd;
         }
-        int moved = LibC.INSTANCE.fcntl(fd, LibC.F_DUPFD_CLOEXEC, FIRST_SOURCE_FD);
-        LibC.INSTANCE.close(fd);
-        return moved;
+        try {
+            return LibC.INSTANCE.fcntl(fd, LibC.F_DUPFD_CLOEXEC, FIRST_SOURCE_FD);
+        } catch (LastErrorException e) {
+            throw descriptorFailure("fcntl(" + fd + ", F_DUPFD_CLOEXEC, " + FIRST_SOURCE_FD + ")", e);
+        } finally {
+            new Fd(fd).close(); // Ignores close's own errors, which would leak the copy if they were thrown.
+        }
+    }
+
+    private static IllegalStateException descriptorFailure(String call, LastErrorException e) {
+        int errno = e.getErrorCode();
+        String cause = errno == Errno.EMFILE ? "this JVM has as many descriptors open as its limit allows (ulimit -n)"
+                + "; raise the limit, or look for descriptors left open"
+                : errno == Errno.ENFILE ? "the system's limit on open files (fs.file-max) was reached"
+                : "the spawner could not make the child's descriptors";
+        return new IllegalStateException(call + " failed: " + Errno.describe(errno) + " — " + cause, e);
     }
 }
