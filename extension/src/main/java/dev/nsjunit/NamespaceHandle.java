@@ -3,6 +3,7 @@ package dev.nsjunit;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import com.sun.jna.LastErrorException;
+import dev.nsjunit.internal.MountPoints;
 import dev.nsjunit.internal.libc.Errno;
 import dev.nsjunit.internal.libc.LibC;
 import java.io.IOException;
@@ -64,12 +65,13 @@ public final class NamespaceHandle implements AutoCloseable {
         try {
             LibC.INSTANCE.umount2(path.toString(), LibC.MNT_DETACH);
         } catch (LastErrorException e) {
-            if (e.getErrorCode() != Errno.EINVAL) { // EINVAL: not a mount point any more, someone unmounted it
-                closed.set(false);
-                throw new IllegalStateException("umount2(" + path + ", MNT_DETACH) failed: "
-                        + Errno.describe(e.getErrorCode()) + " — the " + type + " namespace " + inode
-                        + " stays alive; unmount it by hand with `umount " + path + "`", e);
+            // EINVAL is the answer for a path that is no mount point (someone unmounted it already), but also for a
+            // mount this process may not unmount: only the mount table tells the two apart.
+            closed.set(false); // Until known to be unmounted; reading the mount table may fail too.
+            if (e.getErrorCode() != Errno.EINVAL || MountPoints.isMountPoint(path)) {
+                throw new IllegalStateException(unmountFailure(e.getErrorCode()), e);
             }
+            closed.set(true);
         }
         if (createdFile) {
             try {
@@ -78,6 +80,17 @@ public final class NamespaceHandle implements AutoCloseable {
                 throw new UncheckedIOException("unmounted " + path + " but cannot remove it: " + e.getMessage(), e);
             }
         }
+    }
+
+    private String unmountFailure(int errno) {
+        String call = "umount2(" + path + ", MNT_DETACH) failed: " + Errno.describe(errno) + " — ";
+        String alive = type + " namespace " + inode + " stays alive; unmount it by hand with `umount " + path + "`";
+        if (errno == Errno.EINVAL) {
+            return call + path + " is still a mount point, which this process may not unmount: a mount its mount "
+                    + "namespace got from a more privileged one is locked there. The " + alive + " in the mount "
+                    + "namespace that mounted it";
+        }
+        return call + "the " + alive;
     }
 
     @Override

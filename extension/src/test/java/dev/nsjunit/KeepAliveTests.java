@@ -102,6 +102,41 @@ class KeepAliveTests {
         assertThat(file).doesNotExist();
     }
 
+    @Test
+    @DisplayName("close after someone else unmounted the file only removes it: EINVAL there means not mounted")
+    void closeAfterAnUnmountByHand() throws Exception {
+        Path file = temp.resolve("uts");
+        NamespaceHandle handle = Namespaces.keepAlive(holder.pid(), NamespaceType.UTS, file);
+        Process umount = new ProcessBuilder("umount", file.toString()).inheritIO().start();
+        assertThat(umount.waitFor()).isZero();
+
+        handle.close();
+
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    @DisplayName("a mount that stays mounted though umount2 says EINVAL (a locked one) is reported, not taken for gone")
+    void lockedMountIsReported() throws Exception {
+        Path file = temp.resolve("uts");
+        try (NamespaceHandle handle = Namespaces.keepAlive(holder.pid(), NamespaceType.UTS, file)) {
+            // A new mount namespace in a new user namespace gets our mounts locked: none can be unmounted there.
+            Process main = new ProcessBuilder("unshare", "--user", "--map-root-user", "--mount",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), NamespaceHandleCloseMain.class.getName(),
+                    "uts", Long.toString(handle.inode()), file.toString())
+                    .redirectError(temp.resolve("stderr.txt").toFile()).start();
+            String out = new String(main.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertThat(main.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(out).isEqualTo("umount2(" + file + ", MNT_DETACH) failed: EINVAL (22) — " + file + " is "
+                    + "still a mount point, which this process may not unmount: a mount its mount namespace got "
+                    + "from a more privileged one is locked there. The uts namespace " + handle.inode()
+                    + " stays alive; unmount it by hand with `umount " + file + "` in the mount namespace that "
+                    + "mounted it");
+        }
+    }
+
     private static String hostnameIn(String utsFile) throws Exception {
         Process nsenter = new ProcessBuilder("nsenter", "--uts=" + utsFile, "hostname").redirectErrorStream(true)
                 .start();

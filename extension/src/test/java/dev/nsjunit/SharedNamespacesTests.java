@@ -6,6 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import dev.nsjunit.fixtures.SharedMismatchTestCase;
 import dev.nsjunit.fixtures.SharedTestCase;
+import dev.nsjunit.fixtures.SharedTimeTestCase;
 import dev.nsjunit.fixtures.SharedTimeoutTestCase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,22 @@ class SharedNamespacesTests {
         try (var entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("nsjunit-shared-"));
         }
+    }
+
+    @Test
+    @DisplayName("a shared time namespace is joined by the key's later tests, not silently left for the host's")
+    void timeIsSharedToo() {
+        FixtureRunner runner = new FixtureRunner(temp);
+
+        EngineExecutionResults results = runner.run(selectClass(SharedTimeTestCase.class));
+
+        FixtureRunner.assertAllSucceeded(results, 2);
+        List<String> marks = runner.marks();
+        assertThat(marks).hasSize(2);
+        String created = marks.get(0).split(" ")[1];
+        assertThat(marks.get(0)).startsWith("creates time=");
+        assertThat(created).isNotEqualTo("time=" + Namespaces.current().inode(NamespaceType.TIME));
+        assertThat(marks.get(1)).startsWith("joins " + created + " ");
     }
 
     private static String sharedInode(List<String> marks, String type) {

@@ -2,17 +2,20 @@ package dev.nsjunit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.nsjunit.internal.libc.Fd;
 import dev.nsjunit.internal.libc.LibC;
 import dev.nsjunit.internal.spawn.ChildExit;
 import dev.nsjunit.internal.spawn.ChildProcess;
+import dev.nsjunit.internal.spawn.NamespaceFile;
 import dev.nsjunit.internal.spawn.SpawnException;
 import dev.nsjunit.internal.spawn.Spawner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The spawner on its own, running small shell commands instead of a JVM. */
 class SpawnerTests {
@@ -27,7 +31,12 @@ class SpawnerTests {
     private static final Map<String, String> ENV = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
 
     private static String runShell(Set<NamespaceType> types, String script) throws Exception {
-        try (ChildProcess child = Spawner.spawn(types, List.of("/bin/sh", "-c", script), ENV);
+        return runShell(types, Map.of(), script);
+    }
+
+    private static String runShell(Set<NamespaceType> types, Map<NamespaceType, NamespaceFile> joins, String script)
+            throws Exception {
+        try (ChildProcess child = Spawner.spawn(types, joins, List.of("/bin/sh", "-c", script), ENV);
                 Fd stdout = child.stdout(); Fd stderr = child.stderr()) {
             String out = readAll(child.stdout());
             ChildExit exit = child.awaitExit(Duration.ofSeconds(10));
@@ -91,6 +100,63 @@ class SpawnerTests {
         String link = runShell(EnumSet.of(NamespaceType.TIME), "readlink /proc/self/ns/time");
         assertThat(link.trim()).startsWith("time:[")
                 .isNotEqualTo("time:[" + Namespaces.current().inode(NamespaceType.TIME) + "]");
+    }
+
+    @Test
+    @DisplayName("a joined time namespace is the program's: setns(CLONE_NEWTIME) refuses a child sharing our memory")
+    void joinsATimeNamespace() throws Exception {
+        long ours = Namespaces.current().inode(NamespaceType.TIME);
+        Process holder = new ProcessBuilder("unshare", "--time", "sleep", "60").start();
+        try {
+            // unshare makes the namespace for its children; its execve of sleep moves it in.
+            long theirs = await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Namespaces.of(holder.pid()).inode(NamespaceType.TIME), inode -> inode != ours);
+            try (NamespaceFile time = NamespaceFile.open(Path.of("/proc", Long.toString(holder.pid()), "ns", "time"),
+                    NamespaceType.TIME)) {
+                String link = runShell(Set.of(), Map.of(NamespaceType.TIME, time), "readlink /proc/self/ns/time");
+                assertThat(link.trim()).isEqualTo("time:[" + theirs + "]");
+            }
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    @DisplayName("a join the kernel refuses is reported with its errno name, and the program is not started")
+    void refusedJoinIsReported(@TempDir Path temp) throws Exception {
+        long ours = Namespaces.current().inode(NamespaceType.USER);
+        // A user namespace of root's without a uid map: a child that joined it has capabilities over what it owns,
+        // and so no longer over our net namespace.
+        Process holder = new ProcessBuilder("unshare", "--user", "sleep", "60").start();
+        Path marker = temp.resolve("ran");
+        try {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Namespaces.of(holder.pid()).inode(NamespaceType.USER), inode -> inode != ours);
+            try (NamespaceFile user = NamespaceFile.open(Path.of("/proc", Long.toString(holder.pid()), "ns", "user"),
+                    NamespaceType.USER);
+                    NamespaceFile net = NamespaceFile.open(Path.of("/proc/self/ns/net"), NamespaceType.NET)) {
+                assertThatThrownBy(() -> Spawner.spawn(Set.of(), Map.of(NamespaceType.USER, user, NamespaceType.NET,
+                        net), List.of("/bin/sh", "-c", "touch " + marker), ENV))
+                        .isInstanceOf(SpawnException.class)
+                        .hasMessage("setns(/proc/self/ns/net, CLONE_NEWNET) failed in the child: EPERM (1) — the "
+                                + "child lacks CAP_SYS_ADMIN over that net namespace: setns needs it in the user "
+                                + "namespace that owns the namespace, and a child that joined a user namespace has "
+                                + "it only over the namespaces that one owns. Join the user namespace that owns it, "
+                                + "or no user namespace. The program was not started.");
+            }
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    @DisplayName("joining the user namespace the JVM is in already is no error: the child is in it anyway")
+    void joiningOurOwnUserNamespaceIsANoOp() throws Exception {
+        try (NamespaceFile user = NamespaceFile.open(Path.of("/proc/self/ns/user"), NamespaceType.USER)) {
+            String link = runShell(Set.of(), Map.of(NamespaceType.USER, user), "readlink /proc/self/ns/user");
+            assertThat(link.trim()).isEqualTo("user:[" + Namespaces.current().inode(NamespaceType.USER) + "]");
+        }
     }
 
     @Test

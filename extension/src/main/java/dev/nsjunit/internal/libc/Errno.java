@@ -15,6 +15,8 @@ public final class Errno {
     public static final int ECONNRESET = 104;
     public static final int EACCES = 13;
     public static final int EINVAL = 22;
+    public static final int ENFILE = 23;
+    public static final int EMFILE = 24;
     public static final int ENOSPC = 28;
     public static final int ENOTTY = 25;
     public static final int EUSERS = 87;

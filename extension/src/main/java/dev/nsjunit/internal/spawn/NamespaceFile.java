@@ -132,11 +132,20 @@ public final class NamespaceFile implements AutoCloseable {
     /**
      * For a user namespace file: the uid that created it, {@code ioctl(NS_GET_OWNER_UID)}. An unprivileged user
      * may join only user namespaces it owns.
+     *
+     * @throws IllegalStateException naming the errno, if the kernel does not answer
      */
     public int ownerUid() {
         try (Memory uid = new Memory(4)) {
             LibC.INSTANCE.ioctl(fd.number(), LibC.NS_GET_OWNER_UID, uid);
             return uid.getInt(0);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            String cause = errno == Errno.EINVAL ? "only a user namespace has an owner, and this is a " + type
+                    + " namespace file" : errno == Errno.ENOTTY ? "the kernel predates 4.11, which added the request"
+                    : "the kernel would not say who owns the user namespace";
+            throw new IllegalStateException("ioctl(" + path + ", NS_GET_OWNER_UID) failed: " + Errno.describe(errno)
+                    + " — " + cause, e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.nsjunit.internal.spawn;
 
 import dev.nsjunit.NamespaceType;
 import dev.nsjunit.internal.libc.Errno;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -97,6 +98,26 @@ final class SpawnFailureAdvice {
                         + "environment or nsjunit.child.jvm.args.";
             default:
                 return call + "the child JVM could not be started.";
+        }
+    }
+
+    static String forJoin(Path path, NamespaceType type, int errno) {
+        String call = "setns(" + path + ", " + type.cloneFlagName() + ") failed in the child: "
+                + Errno.describe(errno) + " — ";
+        String notStarted = " The program was not started.";
+        switch (errno) {
+            case Errno.EPERM:
+                return call + "the child lacks CAP_SYS_ADMIN over that " + type + " namespace: setns needs it in "
+                        + "the user namespace that owns the namespace, and a child that joined a user namespace has "
+                        + "it only over the namespaces that one owns. Join the user namespace that owns it, or no "
+                        + "user namespace." + notStarted;
+            case Errno.EUSERS:
+                return call + "the kernel lets only a single-threaded process join a time namespace, and the child "
+                        + "shared its memory with the test JVM; please report this as a bug of nsjunit."
+                        + notStarted;
+            default:
+                return call + "the kernel refused to move the child into it; see setns(2) for what "
+                        + Errno.name(errno) + " means for a " + type + " namespace." + notStarted;
         }
     }
 

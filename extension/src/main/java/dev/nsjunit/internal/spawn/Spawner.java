@@ -1,10 +1,12 @@
 package dev.nsjunit.internal.spawn;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
 import dev.nsjunit.NamespaceType;
+import dev.nsjunit.Namespaces;
 import dev.nsjunit.internal.libc.Errno;
 import dev.nsjunit.internal.libc.Fd;
 import dev.nsjunit.internal.libc.FdInputStream;
@@ -25,7 +27,8 @@ import java.util.Set;
  * <p>The child's file descriptors, arranged by the chain:
  * <pre>
  *   0  /dev/null          1  stdout pipe        2  stderr pipe        3  channel (socketpair)
- *   4  exec-error pipe, O_CLOEXEC: EOF in the parent once execve succeeded, else the errno
+ *   4  exec-error pipe, O_CLOEXEC: an errno per setns (0 for success), then EOF in the parent once execve
+ *      succeeded, else execve's errno
  *   5  sync pipe, O_CLOEXEC, user namespace only: EOF once the parent wrote the uid and gid maps
  * </pre>
  * Every other inherited descriptor is closed before the child waits or executes anything.
@@ -101,13 +104,14 @@ public final class Spawner {
 
             CloneChain chain = new CloneChain();
             Pointer errnoAddress = LibC.INSTANCE.__errno_location();
-            buildChain(chain, types, joins, argv, environment, devNull, stdout[1], stderr[1], channel[1],
+            List<NamespaceFile> joinedInChain = joinedInChain(joins);
+            buildChain(chain, types, joinedInChain, argv, environment, devNull, stdout[1], stderr[1], channel[1],
                     execError[1], sync == null ? null : sync[0], errnoAddress);
             Pointer firstContext = chain.build();
             int pid = joins.containsKey(NamespaceType.PID)
-                    ? PidNamespaceEntry.cloneInto(joins.get(NamespaceType.PID), () -> cloneChild(types, chain,
-                            firstContext))
-                    : cloneChild(types, chain, firstContext);
+                    ? PidNamespaceEntry.cloneInto(joins.get(NamespaceType.PID), () -> cloneChild(types, joins,
+                            chain, firstContext))
+                    : cloneChild(types, joins, chain, firstContext);
             childEnds.forEach(Fd::close); // Only the child holds them now: EOF reaches the parent when it exits.
 
             ChildProcess child = new ChildProcess(pid, channel[0], stdout[0], stderr[0]);
@@ -116,7 +120,7 @@ public final class Spawner {
                     IdMaps.write(pid, LibC.INSTANCE.getuid(), LibC.INSTANCE.getgid());
                     sync[1].close(); // EOF releases the child's read(2).
                 }
-                awaitExec(execError[0], argv.get(0));
+                awaitExec(execError[0], argv.get(0), joinedInChain);
             } catch (SpawnException | RuntimeException e) {
                 child.close();
                 throw e;
@@ -135,9 +139,9 @@ public final class Spawner {
         }
     }
 
-    private static void buildChain(CloneChain chain, Set<NamespaceType> types,
-            Map<NamespaceType, NamespaceFile> joins, List<String> argv, Map<String, String> environment, Fd stdin,
-            Fd stdout, Fd stderr, Fd channel, Fd execError, Fd syncRead, Pointer errnoAddress) {
+    private static void buildChain(CloneChain chain, Set<NamespaceType> types, List<NamespaceFile> joins,
+            List<String> argv, Map<String, String> environment, Fd stdin, Fd stdout, Fd stderr, Fd channel,
+            Fd execError, Fd syncRead, Pointer errnoAddress) {
         // The child inherited the JVM's signal handlers, which are JVM code: a termination signal or a fault before
         // execve must kill it, not run them. (execve resets handled signals to their defaults anyway.) Until they
         // are reset every signal stays blocked (the child starts with the spawning thread's mask, which blocks
@@ -170,7 +174,9 @@ public final class Spawner {
             chain.call("dup3", syncRead.number(), SYNC_FD, LibC.O_CLOEXEC);
             firstToClose = SYNC_FD + 1;
         }
-        joinNamespaces(chain, joins);
+        // One spare byte per join: a failed setns appends one to the path, see joinNamespaces.
+        Memory path = chain.retain(cString(argv.get(0), joins.size()));
+        joinNamespaces(chain, joins, path, errnoAddress);
         // Closes every other descriptor the JVM had, the sync pipe's write end among them: a child that held it
         // while waiting would never see EOF if the parent died before writing the maps.
         chain.call("syscall", LibC.SYS_close_range, firstToClose, 0xFFFF_FFFFL, 0);
@@ -183,7 +189,6 @@ public final class Spawner {
             // a namespace for children only, and execve (Linux 6.2+) moves this process into it.
             chain.call("unshare", NamespaceType.TIME.cloneFlag());
         }
-        Memory path = chain.retain(cString(argv.get(0)));
         StringArray argvArray = chain.retain(new StringArray(argv.toArray(new String[0]), "UTF-8"));
         StringArray envArray = chain.retain(new StringArray(environment.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new), "UTF-8"));
@@ -196,22 +201,48 @@ public final class Spawner {
     }
 
     /**
-     * setns(2) on the child's own, single-threaded process, as joining a user or mount namespace requires, with the
-     * descriptors the child inherited from the parent (still open: the chain closes them after this). The user
-     * namespace first: it grants the capabilities that joining the namespaces it owns needs. A pid namespace is
-     * joined on the spawning thread instead ({@link PidNamespaceEntry}): setns moves only the caller's future
-     * children into one, and execve does not.
+     * The namespaces the chain joins, in its order: the user namespace first, as it grants the capabilities that
+     * joining the namespaces it owns needs. Not a pid namespace: setns moves only the caller's future children into
+     * one, and execve does not, so the spawning thread joins it instead ({@link PidNamespaceEntry}). Nor the user
+     * namespace this JVM is in: the kernel refuses to re-enter that one (EINVAL), and the child is in it anyway.
      */
-    private static void joinNamespaces(CloneChain chain, Map<NamespaceType, NamespaceFile> joins) {
-        List<NamespaceType> order = new ArrayList<>(joins.keySet());
-        order.remove(NamespaceType.PID);
-        order.sort((a, b) -> Boolean.compare(b == NamespaceType.USER, a == NamespaceType.USER));
-        for (NamespaceType type : order) {
-            chain.call("setns", joins.get(type).fd().number(), type.cloneFlag());
+    private static List<NamespaceFile> joinedInChain(Map<NamespaceType, NamespaceFile> joins) {
+        List<NamespaceFile> order = new ArrayList<>();
+        NamespaceFile user = joins.get(NamespaceType.USER);
+        if (user != null && user.inode() != Namespaces.current().inode(NamespaceType.USER)) {
+            order.add(user);
         }
-        if (joins.containsKey(NamespaceType.MNT)) {
+        joins.forEach((type, file) -> {
+            if (type != NamespaceType.USER && type != NamespaceType.PID) {
+                order.add(file);
+            }
+        });
+        return order;
+    }
+
+    /**
+     * setns(2) in the child, a process of its own as joining a user or mount namespace requires (a time namespace
+     * requires a copy of the JVM's memory besides, see {@link #cloneChild}), with the descriptors the child
+     * inherited from the parent (still open: the chain closes them after this).
+     *
+     * <p>The chain cannot branch on a result, so each setns is followed by two steps that need none: errno (cleared
+     * before the call, which leaves it alone on success) is written to the exec-error pipe for the parent to read,
+     * and appended to {@code program} with strcat, which appends nothing for 0 and one byte for any errno (below
+     * 256, little-endian). A failed join thus makes the path one that does not exist: execve fails, and the program
+     * never runs in namespaces other than those asked for.
+     */
+    private static void joinNamespaces(CloneChain chain, List<NamespaceFile> joins, Memory program,
+            Pointer errnoAddress) {
+        long errno = Pointer.nativeValue(errnoAddress);
+        for (NamespaceFile file : joins) {
+            chain.call("memset", errno, 0, 4);
+            chain.call("setns", file.fd().number(), file.type().cloneFlag());
+            chain.call("write", EXEC_ERROR_FD, errno, 4);
+            chain.call("strcat", Pointer.nativeValue(program), errno);
+        }
+        if (joins.stream().anyMatch(file -> file.type() == NamespaceType.MNT)) {
             // Joining a mount namespace moves the caller's root and working directory to that namespace's root.
-            Memory cwd = chain.retain(cString(System.getProperty("user.dir")));
+            Memory cwd = chain.retain(cString(System.getProperty("user.dir"), 0));
             chain.call("chdir", Pointer.nativeValue(cwd));
         }
     }
@@ -221,11 +252,14 @@ public final class Spawner {
      * as posix_spawn does): copying the page tables of a large JVM for a process that keeps none of them costs
      * about 5 ms with a small heap and 50 ms with a gigabyte in use; shared, it costs the same small amount always.
      * The spawning thread waits in clone meanwhile, which is why a new user namespace, whose child waits for this
-     * thread to write its uid and gid maps before its execve, gets a copy instead.
+     * thread to write its uid and gid maps before its execve, gets a copy instead. So does a child that joins a time
+     * namespace: the kernel lets only a single-threaded process do that (EUSERS otherwise), and a process sharing
+     * its memory with the JVM counts as one of the JVM's threads.
      */
-    private static int cloneChild(Set<NamespaceType> types, CloneChain chain, Pointer firstContext)
-            throws SpawnException {
-        boolean shareMemory = !types.contains(NamespaceType.USER) && !Boolean.getBoolean(COPY_MEMORY_PROPERTY);
+    private static int cloneChild(Set<NamespaceType> types, Map<NamespaceType, NamespaceFile> joins,
+            CloneChain chain, Pointer firstContext) throws SpawnException {
+        boolean shareMemory = !types.contains(NamespaceType.USER) && !joins.containsKey(NamespaceType.TIME)
+                && !Boolean.getBoolean(COPY_MEMORY_PROPERTY);
         int flags = LibC.SIGCHLD | (shareMemory ? LibC.CLONE_VM | LibC.CLONE_VFORK : 0);
         for (NamespaceType type : types) {
             if (type != NamespaceType.TIME) {
@@ -257,29 +291,49 @@ public final class Spawner {
         }
     }
 
-    private static void awaitExec(Fd execError, String program) throws SpawnException {
-        byte[] errno = new byte[4];
+    /**
+     * Reads the exec-error pipe to its end, which comes once execve succeeded (the pipe is O_CLOEXEC) or the child
+     * died: first one errno per join of the chain, 0 for a success, then execve's errno if it failed.
+     */
+    private static void awaitExec(Fd execError, String program, List<NamespaceFile> joins) throws SpawnException {
+        int[] errnos = readErrnos(execError, joins.size() + 1);
+        for (int i = 0; i < errnos.length && i < joins.size(); i++) {
+            if (errnos[i] != 0) {
+                // execve failed too, as the failed join made it: only the join is news.
+                NamespaceFile file = joins.get(i);
+                throw new SpawnException(SpawnFailureAdvice.forJoin(file.path(), file.type(), errnos[i]), errnos[i]);
+            }
+        }
+        if (errnos.length > joins.size()) {
+            int code = errnos[joins.size()];
+            throw new SpawnException(SpawnFailureAdvice.forExec(program, code), code);
+        }
+    }
+
+    /** Up to {@code most} 4-byte errnos, as many as arrived before EOF. */
+    private static int[] readErrnos(Fd fd, int most) {
+        byte[] bytes = new byte[4 * most];
         int read = 0;
-        FdInputStream in = execError.inputStream();
+        FdInputStream in = fd.inputStream();
         try {
             int n;
-            while (read < 4 && (n = in.read(errno, read, 4 - read)) > 0) {
+            while (read < bytes.length && (n = in.read(bytes, read, bytes.length - read)) > 0) {
                 read += n;
             }
         } catch (IOException e) {
             throw new IllegalStateException("waiting for the child's execve failed: " + e.getMessage(), e);
         }
-        if (read == 4) {
-            int code = ByteBuffer.wrap(errno).order(ByteOrder.nativeOrder()).getInt();
-            throw new SpawnException(SpawnFailureAdvice.forExec(program, code), code);
-        }
+        int[] errnos = new int[read / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).asIntBuffer().get(errnos);
+        return errnos;
     }
 
-    private static Memory cString(String s) {
+    /** {@code s} NUL-terminated, with room for {@code spare} more bytes (zeros). */
+    private static Memory cString(String s, int spare) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        Memory memory = new Memory(bytes.length + 1L);
+        Memory memory = new Memory(bytes.length + 1L + spare);
+        memory.clear();
         memory.write(0, bytes, 0, bytes.length);
-        memory.setByte(bytes.length, (byte) 0);
         return memory;
     }
 
@@ -289,14 +343,22 @@ public final class Spawner {
     }
 
     private static Fd open(String path) {
-        return new Fd(aboveTargets(LibC.INSTANCE.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC)));
+        try {
+            return new Fd(aboveTargets(LibC.INSTANCE.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC)));
+        } catch (LastErrorException e) {
+            throw descriptorFailure("open(" + path + ")", e);
+        }
     }
 
     /** A pipe, {@code [read end, write end]}; the child gets the write end if {@code childWrites}. */
     private static Fd[] pipe(List<Fd> childEnds, List<Fd> parentEnds, boolean childWrites) {
         int[] fds = new int[2];
-        LibC.INSTANCE.pipe2(fds, LibC.O_CLOEXEC);
-        Fd[] pipe = {new Fd(aboveTargets(fds[0])), new Fd(aboveTargets(fds[1]))};
+        try {
+            LibC.INSTANCE.pipe2(fds, LibC.O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw descriptorFailure("pipe2(O_CLOEXEC)", e);
+        }
+        Fd[] pipe = aboveTargets(fds);
         (childWrites ? parentEnds : childEnds).add(pipe[0]);
         (childWrites ? childEnds : parentEnds).add(pipe[1]);
         return pipe;
@@ -304,23 +366,58 @@ public final class Spawner {
 
     private static Fd[] socketPair(List<Fd> childEnds, List<Fd> parentEnds) {
         int[] fds = new int[2];
-        LibC.INSTANCE.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, fds);
-        Fd[] pair = {new Fd(aboveTargets(fds[0])), new Fd(aboveTargets(fds[1]))};
+        try {
+            LibC.INSTANCE.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, fds);
+        } catch (LastErrorException e) {
+            throw descriptorFailure("socketpair(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC)", e);
+        }
+        Fd[] pair = aboveTargets(fds);
         parentEnds.add(pair[0]);
         childEnds.add(pair[1]);
         return pair;
     }
 
+    /** Both descriptors of a new pair moved {@link #aboveTargets(int)}; if either cannot be, both are closed. */
+    private static Fd[] aboveTargets(int[] fds) {
+        Fd first;
+        try {
+            first = new Fd(aboveTargets(fds[0]));
+        } catch (RuntimeException e) {
+            new Fd(fds[1]).close();
+            throw e;
+        }
+        try {
+            return new Fd[] {first, new Fd(aboveTargets(fds[1]))};
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
+    }
+
     /**
-     * Moves {@code fd} to {@link #FIRST_SOURCE_FD} or above. Every descriptor here is O_CLOEXEC, because another
-     * thread of this JVM may fork at any time and must not carry our pipe ends into its program.
+     * Moves {@code fd} to {@link #FIRST_SOURCE_FD} or above, and takes it over: the number passed in is closed, also
+     * when the move fails. Every descriptor here is O_CLOEXEC, because another thread of this JVM may fork at any
+     * time and must not carry our pipe ends into its program.
      */
     static int aboveTargets(int fd) {
         if (fd >= FIRST_SOURCE_FD) {
             return fd;
         }
-        int moved = LibC.INSTANCE.fcntl(fd, LibC.F_DUPFD_CLOEXEC, FIRST_SOURCE_FD);
-        LibC.INSTANCE.close(fd);
-        return moved;
+        try {
+            return LibC.INSTANCE.fcntl(fd, LibC.F_DUPFD_CLOEXEC, FIRST_SOURCE_FD);
+        } catch (LastErrorException e) {
+            throw descriptorFailure("fcntl(" + fd + ", F_DUPFD_CLOEXEC, " + FIRST_SOURCE_FD + ")", e);
+        } finally {
+            new Fd(fd).close(); // Ignores close's own errors, which would leak the copy if they were thrown.
+        }
+    }
+
+    private static IllegalStateException descriptorFailure(String call, LastErrorException e) {
+        int errno = e.getErrorCode();
+        String cause = errno == Errno.EMFILE ? "this JVM has as many descriptors open as its limit allows (ulimit -n)"
+                + "; raise the limit, or look for descriptors left open"
+                : errno == Errno.ENFILE ? "the system's limit on open files (fs.file-max) was reached"
+                : "the spawner could not make the child's descriptors";
+        return new IllegalStateException(call + " failed: " + Errno.describe(errno) + " — " + cause, e);
     }
 }

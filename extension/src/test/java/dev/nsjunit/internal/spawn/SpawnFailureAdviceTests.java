@@ -71,4 +71,14 @@ class SpawnFailureAdviceTests {
                         + "kernel.apparmor_restrict_unprivileged_userns=1")
                 .contains("sysctl -w kernel.apparmor_restrict_unprivileged_userns=0");
     }
+
+    @Test
+    @DisplayName("a refused join names setns, the file, the flag and the errno, and says the program did not start")
+    void refusedJoin() {
+        assertThat(SpawnFailureAdvice.forJoin(java.nio.file.Path.of("/run/netns/lab"), NamespaceType.NET,
+                Errno.EINVAL))
+                .isEqualTo("setns(/run/netns/lab, CLONE_NEWNET) failed in the child: EINVAL (22) — the kernel "
+                        + "refused to move the child into it; see setns(2) for what EINVAL means for a net "
+                        + "namespace. The program was not started.");
+    }
 }
