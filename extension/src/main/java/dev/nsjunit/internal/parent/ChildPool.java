@@ -36,7 +36,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * first test waited for a child of its own, and the one started ahead for the next test was killed unused.
  *
  * <p>All of them are cloned by one long-lived thread: the kernel sends a child its parent-death signal when the
- * <em>thread</em> that cloned it ends, so that thread must outlive them all.
+ * <em>thread</em> that cloned it ends, so that thread must outlive them all. No failure ends it, not even an
+ * {@link Error}, and {@link #close} ends it only after every child it cloned has been reaped. (From the shutdown
+ * hook, a child still running its test is not awaited: the JVM is going down, and the signal is then welcome.)
  */
 final class ChildPool implements AutoCloseable {
 
@@ -47,22 +49,31 @@ final class ChildPool implements AutoCloseable {
     record Key(Set<NamespaceType> types, List<String> command) {
     }
 
+    /** How a child is started ahead for a key: {@link Spawner} in production, something else in tests. */
+    interface Spawn {
+        ChildProcess start(Key key) throws SpawnException;
+    }
+
+    private final Spawn spawn;
     private final ExecutorService spawner = Executors.newSingleThreadExecutor(daemon("nsjunit-prespawn"));
     private final ExecutorService reaper = Executors.newCachedThreadPool(daemon("nsjunit-reaper"));
     private final Map<Key, Deque<ChildProcess>> waiting = new HashMap<>();
     private final Set<Key> failing = new HashSet<>();
     private final List<CompletableFuture<Void>> exiting = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::shutDown, "nsjunit-child-pool");
-    private int waitingOrStarting;
+    /** Children being started ahead, not yet waiting. */
+    private int starting;
     private boolean closed;
 
-    private ChildPool() {
+    ChildPool(Spawn spawn) {
+        this.spawn = spawn;
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     static ChildPool of(ExtensionContext context) {
-        return context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, STORE)
-                .getOrComputeIfAbsent(ChildPool.class, key -> new ChildPool(), ChildPool.class);
+        return context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, STORE).getOrComputeIfAbsent(
+                ChildPool.class, key -> new ChildPool(k -> Spawner.spawn(k.types(), startedAhead(k.command()),
+                        System.getenv())), ChildPool.class);
     }
 
     /**
@@ -74,7 +85,6 @@ final class ChildPool implements AutoCloseable {
         Deque<ChildProcess> queue = waiting.get(key);
         while (child == null && queue != null && !queue.isEmpty()) {
             ChildProcess candidate = queue.poll();
-            waitingOrStarting--;
             if (candidate.isAlive()) {
                 child = candidate;
             } else {
@@ -86,29 +96,58 @@ final class ChildPool implements AutoCloseable {
     }
 
     private void startAhead(Key key, int limit) {
-        if (closed || waitingOrStarting >= limit || failing.contains(key)) {
+        if (closed || waitingCount() + starting >= limit || failing.contains(key)) {
             return;
         }
-        waitingOrStarting++;
+        starting++;
         spawner.execute(() -> {
-            ChildProcess child = null;
             try {
-                child = Spawner.spawn(key.types(), startedAhead(key.command()), System.getenv());
-            } catch (SpawnException | RuntimeException e) {
-                // The test that takes no waiting child spawns its own, and reports this failure itself.
-            }
-            synchronized (this) {
-                if (child == null) {
-                    failing.add(key);
-                    waitingOrStarting--;
-                } else if (closed) {
-                    waitingOrStarting--;
-                    child.close();
-                } else {
-                    waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(child);
-                }
+                startAheadNow(key);
+            } catch (Throwable e) {
+                // Nothing may end this thread: the children it cloned would receive their parent-death signal.
             }
         });
+    }
+
+    /** On the spawning thread: starts a child for {@code key} and files it as waiting. */
+    private void startAheadNow(Key key) {
+        ChildProcess child = null;
+        boolean filed = false;
+        try {
+            if (!isClosed()) {
+                child = spawn.start(key);
+            }
+        } catch (Throwable e) {
+            // A SpawnException, or an Error (a LinkageError from JNA, an OutOfMemoryError) alike: the test that
+            // takes no waiting child spawns its own, on its own thread, and reports what goes wrong there.
+            synchronized (this) {
+                failing.add(key);
+            }
+        } finally {
+            synchronized (this) {
+                starting--;
+                if (child != null && !closed) {
+                    filed = waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(child);
+                }
+            }
+            if (child != null && !filed) {
+                child.close(); // The pool was closed while it started.
+            }
+        }
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
+    private int waitingCount() {
+        return waiting.values().stream().mapToInt(Deque::size).sum();
+    }
+
+    /** How many children wait for {@code key} now. */
+    synchronized int waitingFor(Key key) {
+        Deque<ChildProcess> queue = waiting.get(key);
+        return queue == null ? 0 : queue.size();
     }
 
     /** The child's command with the argument that has it prime JUnit while it waits. */
@@ -159,18 +198,21 @@ final class ChildPool implements AutoCloseable {
             waiting.clear();
             awaited = new ArrayList<>(exiting);
         }
-        // Waits for a spawn under way; its child sees closed and is killed. Then the thread may end.
-        spawner.shutdown();
         try {
-            spawner.awaitTermination(EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             CompletableFuture.allOf(awaited.toArray(new CompletableFuture[0]))
                     .get(2 * EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            // The spawning thread ends last, when every child it cloned has been reaped, so that none receives its
+            // parent-death signal. A spawn under way finishes first, and its child, seeing closed, is closed.
+            spawner.shutdown();
+            spawner.awaitTermination(EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // A child that would not exit was SIGKILLed by its reaper; nothing more can be done here.
+        } finally {
+            spawner.shutdown();
+            reaper.shutdown();
         }
-        reaper.shutdown();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

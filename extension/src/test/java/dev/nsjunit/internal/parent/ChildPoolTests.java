@@ -1,0 +1,113 @@
+package dev.nsjunit.internal.parent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nsjunit.internal.spawn.ChildProcess;
+import dev.nsjunit.internal.spawn.SpawnException;
+import dev.nsjunit.internal.spawn.Spawner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pool on its own, with children that are plain {@code sleep} processes cloned by the real spawner on the pool's
+ * thread, so that their parent-death signal is the real one.
+ */
+class ChildPoolTests {
+
+    private static final ChildPool.Key A = key(601);
+    private static final ChildPool.Key B = key(602);
+
+    private final Sleeps sleeps = new Sleeps();
+
+    @AfterEach
+    void endEverySleep() {
+        sleeps.endAll();
+    }
+
+    @Test
+    @DisplayName("an Error while starting a child ahead neither ends the thread that cloned the running children "
+            + "(their parent-death signal) nor keeps its place in the limit")
+    void errorWhileStartingAhead() {
+        sleeps.failOnCall(A, 2, new NoClassDefFoundError("com/sun/jna/Native (simulated)"));
+        try (ChildPool pool = new ChildPool(sleeps)) {
+            pool.take(A, 1);
+            awaitQuietly().until(() -> pool.waitingFor(A) == 1);
+            ChildProcess running = pool.take(A, 1).orElseThrow(); // a test's child now; the next start for A fails
+            awaitQuietly().until(() -> sleeps.calls(A) == 2);
+
+            awaitQuietly().alias("the running child stays alive").during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3)).until(running::isAlive);
+            pool.take(B, 1);
+            awaitQuietly().alias("the failed start gave its place back: a child waits for B")
+                    .atMost(Duration.ofSeconds(5)).until(() -> pool.waitingFor(B) == 1);
+
+            running.killTree();
+            pool.retire(running, () -> { });
+        }
+        assertThat(sleeps.started()).as("children left after close").noneMatch(ChildProcess::isAlive);
+    }
+
+    /** A key whose children sleep {@code seconds}: each key's own number, to tell them apart in ps. */
+    /** Awaitility that leaves an Error in the pool's thread to the pool, to see what becomes of its children. */
+    private static ConditionFactory awaitQuietly() {
+        return await().dontCatchUncaughtExceptions();
+    }
+
+    private static ChildPool.Key key(int seconds) {
+        return new ChildPool.Key(Set.of(), List.of("/bin/sleep", Integer.toString(seconds)));
+    }
+
+    /** Starts each key's children as {@code sleep} processes, failing on the calls it was told to. */
+    private static final class Sleeps implements ChildPool.Spawn {
+
+        private final Map<ChildPool.Key, Integer> calls = new HashMap<>();
+        private final Map<String, Throwable> failures = new HashMap<>();
+        private final List<ChildProcess> started = new ArrayList<>();
+
+        synchronized void failOnCall(ChildPool.Key key, int call, Throwable failure) {
+            failures.put(key + "#" + call, failure);
+        }
+
+        @Override
+        public ChildProcess start(ChildPool.Key key) throws SpawnException {
+            Throwable failure;
+            synchronized (this) {
+                int call = calls.merge(key, 1, Integer::sum);
+                failure = failures.get(key + "#" + call);
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            ChildProcess child = Spawner.spawn(key.types(), key.command(), Map.of());
+            synchronized (this) {
+                started.add(child);
+            }
+            return child;
+        }
+
+        synchronized int calls(ChildPool.Key key) {
+            return calls.getOrDefault(key, 0);
+        }
+
+        synchronized List<ChildProcess> started() {
+            return new ArrayList<>(started);
+        }
+
+        synchronized void endAll() {
+            for (ChildProcess child : started) {
+                child.close();
+                child.stdout().close();
+                child.stderr().close();
+            }
+        }
+    }
+}
