@@ -88,7 +88,7 @@ final class ChildPool implements AutoCloseable {
             if (candidate.isAlive()) {
                 child = candidate;
             } else {
-                retire(candidate, () -> { }); // died while waiting: reap it, take the next
+                discard(candidate); // Died while waiting: reaped, and the next one taken.
             }
         }
         startAhead(key, limit);
@@ -131,7 +131,7 @@ final class ChildPool implements AutoCloseable {
                 }
             }
             if (child != null && !filed) {
-                child.close(); // The pool was closed while it started.
+                discard(child); // The pool was closed while it started.
             }
         }
     }
@@ -159,19 +159,35 @@ final class ChildPool implements AutoCloseable {
 
     /**
      * Lets {@code child}, which has reported its outcome, exit in the background: awaits it (killing its process
-     * group after it), then runs {@code afterExit} and closes it. The end of the launcher session waits for it.
+     * group after it) and closes it. The end of the launcher session waits for it; once the pool is closed, the
+     * caller does.
      */
-    synchronized void retire(ChildProcess child, Runnable afterExit) {
-        CompletableFuture<Void> gone = CompletableFuture.runAsync(() -> {
+    void retire(ChildProcess child) {
+        Runnable exit = () -> {
             try {
                 child.awaitExit(EXIT_GRACE);
-                afterExit.run();
             } finally {
                 child.close();
             }
-        }, reaper);
-        exiting.removeIf(CompletableFuture::isDone);
-        exiting.add(gone);
+        };
+        synchronized (this) {
+            if (!closed) {
+                exiting.removeIf(CompletableFuture::isDone);
+                exiting.add(CompletableFuture.runAsync(exit, reaper));
+                return;
+            }
+        }
+        // Closed (a test that ends after the shutdown hook ran): the reaper may be shut down, and nothing would
+        // await it, so the child is reaped here.
+        exit.run();
+    }
+
+    /** Ends a child that no test took. No pump reads its stdout and stderr, so they are closed here too. */
+    private void discard(ChildProcess child) {
+        child.killTree();
+        child.stdout().close();
+        child.stderr().close();
+        retire(child);
     }
 
     /** Kills the waiting children and waits for every child to be gone. */
@@ -186,18 +202,16 @@ final class ChildPool implements AutoCloseable {
     }
 
     private void shutDown() {
+        List<ChildProcess> unused = new ArrayList<>();
         List<CompletableFuture<Void>> awaited;
         synchronized (this) {
             closed = true;
-            for (Deque<ChildProcess> queue : waiting.values()) {
-                for (ChildProcess child : queue) {
-                    child.killTree();
-                    retire(child, () -> { });
-                }
-            }
+            waiting.values().forEach(unused::addAll);
             waiting.clear();
             awaited = new ArrayList<>(exiting);
         }
+        unused.forEach(ChildProcess::killTree);
+        unused.forEach(this::discard); // Closed: each is reaped right here, SIGKILLed a moment ago.
         try {
             CompletableFuture.allOf(awaited.toArray(new CompletableFuture[0]))
                     .get(2 * EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);

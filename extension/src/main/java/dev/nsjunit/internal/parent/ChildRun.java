@@ -128,7 +128,7 @@ final class ChildRun {
             // The child ended the test's processes and closed its output before reporting: the pumps reach
             // their end now, and the JVM's own exit can be awaited in the background.
             drain(out, err);
-            pool.retire(child, () -> { });
+            pool.retire(child);
             context.publishReportEntry("nsjunit.child", "pid " + child.pid() + (startedAhead
                     ? ", started ahead of this test" + (priming == null ? "" : "; " + priming)
                     : ", started for this test"));

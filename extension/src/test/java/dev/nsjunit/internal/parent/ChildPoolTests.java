@@ -3,15 +3,21 @@ package dev.nsjunit.internal.parent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.nsjunit.internal.libc.Fd;
 import dev.nsjunit.internal.spawn.ChildProcess;
 import dev.nsjunit.internal.spawn.SpawnException;
 import dev.nsjunit.internal.spawn.Spawner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -51,12 +57,60 @@ class ChildPoolTests {
                     .atMost(Duration.ofSeconds(5)).until(() -> pool.waitingFor(B) == 1);
 
             running.killTree();
-            pool.retire(running, () -> { });
+            pool.retire(running);
         }
         assertThat(sleeps.started()).as("children left after close").noneMatch(ChildProcess::isAlive);
     }
 
     /** A key whose children sleep {@code seconds}: each key's own number, to tell them apart in ps. */
+    @Test
+    @DisplayName("a child retired after the pool closed is reaped at once, and nothing is thrown")
+    void retiredAfterClose() throws SpawnException {
+        ChildPool pool = new ChildPool(sleeps);
+        pool.close();
+        ChildProcess child = sleeps.start(key(603)); // as a test's own child, finishing after the shutdown hook ran
+        child.killTree();
+
+        pool.retire(child);
+
+        assertThat(Path.of("/proc", Integer.toString(child.pid()))).as("the child, reaped").doesNotExist();
+    }
+
+    @Test
+    @DisplayName("the children no test took are killed at close, and every descriptor of theirs is closed")
+    void unusedChildrenLeaveNoDescriptor() throws IOException {
+        List<String> pipes;
+        try (ChildPool pool = new ChildPool(sleeps)) {
+            pool.take(A, 1);
+            awaitQuietly().until(() -> pool.waitingFor(A) == 1);
+            pipes = descriptorsOf(sleeps.started().get(0));
+            assertThat(openDescriptors()).containsAll(pipes);
+        }
+        assertThat(sleeps.started()).noneMatch(ChildProcess::isAlive);
+        assertThat(openDescriptors()).doesNotContainAnyElementsOf(pipes);
+    }
+
+    /** What this JVM's descriptors for {@code child}'s stdout, stderr and channel point at: pipe:[inode] and so on. */
+    private static List<String> descriptorsOf(ChildProcess child) throws IOException {
+        List<String> targets = new ArrayList<>();
+        for (Fd fd : List.of(child.stdout(), child.stderr(), child.channel())) {
+            targets.add(Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd.number()))).toString());
+        }
+        return targets;
+    }
+
+    private static List<String> openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (IOException closedMeanwhile) {
+                    return "";
+                }
+            }).collect(Collectors.toList());
+        }
+    }
+
     /** Awaitility that leaves an Error in the pool's thread to the pool, to see what becomes of its children. */
     private static ConditionFactory awaitQuietly() {
         return await().dontCatchUncaughtExceptions();
