@@ -8,6 +8,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 import dev.nsjunit.fixtures.ConfiguredUserClasses;
 import dev.nsjunit.fixtures.Marks;
 import dev.nsjunit.fixtures.PoolTestCase;
+import dev.nsjunit.fixtures.RequestChangeTestCase;
 import dev.nsjunit.fixtures.SlowTestCase;
 import dev.nsjunit.fixtures.StartupTraces;
 import java.io.ByteArrayOutputStream;
@@ -89,6 +90,24 @@ class PrespawnTests {
         assertThat(lines).filteredOn(line -> line.startsWith("extension ")).map(line -> line.split(" ")[1])
                 .as("the autodetected extension saw the real tests only")
                 .containsExactlyInAnyOrder("first()", "second()", "third()", "fourth()");
+    }
+
+    @Test
+    @DisplayName("a new request gets children started ahead even when children for an earlier one fill the limit")
+    void newRequestTakesThePlaceOfAnOldOne() {
+        FixtureRunner runner = new FixtureRunner(temp).with("nsjunit.child.prespawn", "1");
+
+        EngineExecutionResults results = runner.run(selectClass(RequestChangeTestCase.class));
+
+        FixtureRunner.assertAllSucceeded(results, 4);
+        List<String> children = childEntries(results);
+        assertThat(children).hasSize(4);
+        assertThat(children.get(0)).endsWith(", started for this test");
+        assertThat(children.get(1)).contains(", started ahead of this test");
+        // The child started ahead for a third uts test, which never came, made way for the ipc tests' one.
+        assertThat(children.get(2)).endsWith(", started for this test");
+        assertThat(children.get(3)).contains(", started ahead of this test");
+        assertThat(childJvmsOf(ProcessHandle.current())).as("child JVMs left after the run").isEmpty();
     }
 
     @Test

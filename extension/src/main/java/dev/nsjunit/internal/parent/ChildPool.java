@@ -9,10 +9,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -26,10 +25,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>When a test takes its child, the next one for the same request (namespace types and command line) is
  * spawned in the background: in its own new namespaces, its JVM booted up to where it waits for a test. Each is
- * used once. At most the request's {@code nsjunit.child.prespawn} wait at a time; when the launcher session ends
- * the waiting ones are killed, and the ones still exiting are awaited, so no child outlives the run. If the JVM is
- * stopped before, a shutdown hook does the same, and if it is killed, the parent-death signal of the spawning
- * thread ends them.
+ * used once. At most the request's {@code nsjunit.child.prespawn} wait at a time; a request that finds them all
+ * waiting for other requests retires the oldest of those. When the launcher session ends the waiting ones are
+ * killed, and the ones still exiting are awaited, so no child outlives the run. If the JVM is stopped before, a
+ * shutdown hook does the same, and if it is killed, the parent-death signal of the spawning thread ends them.
  *
  * <p>The session, not the test plan: Surefire with more than one fork, {@code forkCount=2} say, runs each test
  * class as a test plan of its own in one session. Children ended with each plan were never used: every class's
@@ -49,6 +48,10 @@ final class ChildPool implements AutoCloseable {
     record Key(Set<NamespaceType> types, List<String> command) {
     }
 
+    /** A child started ahead, and what for. */
+    private record Waiting(Key key, ChildProcess child) {
+    }
+
     /** How a child is started ahead for a key: {@link Spawner} in production, something else in tests. */
     interface Spawn {
         ChildProcess start(Key key) throws SpawnException;
@@ -57,7 +60,8 @@ final class ChildPool implements AutoCloseable {
     private final Spawn spawn;
     private final ExecutorService spawner = Executors.newSingleThreadExecutor(daemon("nsjunit-prespawn"));
     private final ExecutorService reaper = Executors.newCachedThreadPool(daemon("nsjunit-reaper"));
-    private final Map<Key, Deque<ChildProcess>> waiting = new HashMap<>();
+    /** Oldest first. */
+    private final Deque<Waiting> waiting = new ArrayDeque<>();
     private final Set<Key> failing = new HashSet<>();
     private final List<CompletableFuture<Void>> exiting = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::shutDown, "nsjunit-child-pool");
@@ -82,13 +86,15 @@ final class ChildPool implements AutoCloseable {
      */
     synchronized Optional<ChildProcess> take(Key key, int limit) {
         ChildProcess child = null;
-        Deque<ChildProcess> queue = waiting.get(key);
-        while (child == null && queue != null && !queue.isEmpty()) {
-            ChildProcess candidate = queue.poll();
-            if (candidate.isAlive()) {
-                child = candidate;
-            } else {
-                discard(candidate); // Died while waiting: reaped, and the next one taken.
+        for (Iterator<Waiting> it = waiting.iterator(); child == null && it.hasNext(); ) {
+            Waiting candidate = it.next();
+            if (candidate.key().equals(key)) {
+                it.remove();
+                if (candidate.child().isAlive()) {
+                    child = candidate.child();
+                } else {
+                    discard(candidate.child()); // Died while waiting: reaped, and the next one taken.
+                }
             }
         }
         startAhead(key, limit);
@@ -96,7 +102,7 @@ final class ChildPool implements AutoCloseable {
     }
 
     private void startAhead(Key key, int limit) {
-        if (closed || waitingCount() + starting >= limit || failing.contains(key)) {
+        if (closed || failing.contains(key) || waiting.size() + starting >= limit && !makeRoomFor(key)) {
             return;
         }
         starting++;
@@ -127,7 +133,7 @@ final class ChildPool implements AutoCloseable {
             synchronized (this) {
                 starting--;
                 if (child != null && !closed) {
-                    filed = waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(child);
+                    filed = waiting.add(new Waiting(key, child));
                 }
             }
             if (child != null && !filed) {
@@ -140,14 +146,26 @@ final class ChildPool implements AutoCloseable {
         return closed;
     }
 
-    private int waitingCount() {
-        return waiting.values().stream().mapToInt(Deque::size).sum();
+    /**
+     * At the limit: retires the oldest child waiting for another request, if there is one. A run moves from
+     * one request to the next (a class, a nested class, a method's own annotation) and seldom goes back, so without
+     * this the children left waiting for requests no test makes any more would hold every place.
+     */
+    private boolean makeRoomFor(Key key) {
+        for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+            Waiting oldest = it.next();
+            if (!oldest.key().equals(key)) {
+                it.remove();
+                discard(oldest.child());
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How many children wait for {@code key} now. */
-    synchronized int waitingFor(Key key) {
-        Deque<ChildProcess> queue = waiting.get(key);
-        return queue == null ? 0 : queue.size();
+    synchronized long waitingFor(Key key) {
+        return waiting.stream().filter(w -> w.key().equals(key)).count();
     }
 
     /** The child's command with the argument that has it prime JUnit while it waits. */
@@ -206,7 +224,7 @@ final class ChildPool implements AutoCloseable {
         List<CompletableFuture<Void>> awaited;
         synchronized (this) {
             closed = true;
-            waiting.values().forEach(unused::addAll);
+            waiting.forEach(w -> unused.add(w.child()));
             waiting.clear();
             awaited = new ArrayList<>(exiting);
         }

@@ -64,6 +64,26 @@ class ChildPoolTests {
 
     /** A key whose children sleep {@code seconds}: each key's own number, to tell them apart in ps. */
     @Test
+    @DisplayName("at the limit, a request with no child waiting retires the oldest child waiting for another one")
+    void newRequestRetiresTheOldestOtherChild() {
+        try (ChildPool pool = new ChildPool(sleeps)) {
+            pool.take(A, 1);
+            awaitQuietly().until(() -> pool.waitingFor(A) == 1);
+            ChildProcess old = sleeps.started().get(0);
+
+            assertThat(pool.take(B, 1)).isEmpty();
+
+            awaitQuietly().alias("a child waits for B").atMost(Duration.ofSeconds(5))
+                    .until(() -> pool.waitingFor(B) == 1);
+            assertThat(pool.waitingFor(A)).isZero();
+            awaitQuietly().alias("the child that waited for A is gone").until(() -> !old.isAlive());
+            ChildProcess taken = pool.take(B, 1).orElseThrow();
+            taken.killTree();
+            pool.retire(taken);
+        }
+    }
+
+    @Test
     @DisplayName("a child retired after the pool closed is reaped at once, and nothing is thrown")
     void retiredAfterClose() throws SpawnException {
         ChildPool pool = new ChildPool(sleeps);
