@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.nsjunit.fixtures.SharedMismatchTestCase;
+import dev.nsjunit.fixtures.SharedPortTestCase;
 import dev.nsjunit.fixtures.SharedTestCase;
 import dev.nsjunit.fixtures.SharedTimeTestCase;
 import dev.nsjunit.fixtures.SharedTimeoutTestCase;
@@ -92,6 +93,18 @@ class SharedNamespacesTests {
         assertThat(marks.get(0)).startsWith("creates time=");
         assertThat(created).isNotEqualTo("time=" + Namespaces.current().inode(NamespaceType.TIME));
         assertThat(marks.get(1)).startsWith("joins " + created + " ");
+    }
+
+    @Test
+    @DisplayName("the next test of a key starts only when the previous test's JVM has exited: a port it held is free")
+    void nextTestStartsAfterThePreviousJvmExited() {
+        FixtureRunner runner = new FixtureRunner(temp);
+
+        EngineExecutionResults results = runner.run(selectClass(SharedPortTestCase.class));
+
+        assertThat(FixtureRunner.messagesByTest(results)).containsEntry("holdsThePortUntilExit()", "passed")
+                .containsEntry("listensOnTheSamePort()", "passed");
+        assertThat(runner.marks()).hasSize(2);
     }
 
     private static String sharedInode(List<String> marks, String type) {

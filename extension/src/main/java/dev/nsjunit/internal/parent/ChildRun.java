@@ -37,9 +37,12 @@ import org.opentest4j.TestAbortedException;
 /**
  * One test's trip through a child JVM, from the parent's side: spawn it, hold the conversation of
  * {@link Message}, check its namespaces from outside, forward its output, and end with its outcome or with how it
- * died. When {@link #run} returns, the child and its process group are gone (with a pid namespace, everything it
- * started); a process that left the group with its own {@code setsid} escapes, unless the test asked for a pid
- * namespace.
+ * died. When {@link #run} returns, the test's processes are gone: the child ended its process group (with a pid
+ * namespace, everything in it) before reporting, or was killed with it; a process that left the group with its own
+ * {@code setsid} escapes, unless the test asked for a pid namespace. The child JVM itself may still be exiting
+ * (running its shutdown hooks), and is reaped in the background by the {@link ChildPool}; but where its namespaces
+ * outlive it (joined ones, a shared key's), the next test in them could meet what it still holds, so there
+ * {@link #run} returns only once it has exited.
  */
 final class ChildRun {
 
@@ -89,8 +92,10 @@ final class ChildRun {
         Namespaces parent = Namespaces.current();
         List<String> command = ChildJvmCommand.build(settings, context.getRequiredTestClass().getClassLoader());
         ChildPool pool = ChildPool.of(context);
+        // Joined namespaces, and a shared key's, outlive the child: other tests run in them.
+        boolean sharedNamespaces = !namespaces.joins().isEmpty() || !request.shared().isEmpty();
         // Only children in new namespaces alone are started ahead: joined ones are opened per test.
-        ChildProcess waiting = settings.prespawn() > 0 && namespaces.joins().isEmpty() && request.shared().isEmpty()
+        ChildProcess waiting = settings.prespawn() > 0 && !sharedNamespaces
                 ? pool.take(new ChildPool.Key(namespaces.newTypes(), command), settings.prespawn()).orElse(null)
                 : null;
         boolean startedAhead = waiting != null;
@@ -126,9 +131,16 @@ final class ChildRun {
         }
         if (failure == null && finished != null) {
             // The child ended the test's processes and closed its output before reporting: the pumps reach
-            // their end now, and the JVM's own exit can be awaited in the background.
+            // their end now.
             drain(out, err);
-            pool.retire(child);
+            if (sharedNamespaces) {
+                // Its JVM holds what the test left open (a listening port, a file lock) until its shutdown hooks
+                // have run, and the next test in these namespaces must not meet it there.
+                child.awaitExit(EXIT_GRACE);
+                child.close();
+            } else {
+                pool.retire(child); // Nothing else runs in its namespaces: its exit is awaited in the background.
+            }
             context.publishReportEntry("nsjunit.child", "pid " + child.pid() + (startedAhead
                     ? ", started ahead of this test" + (priming == null ? "" : "; " + priming)
                     : ", started for this test"));
