@@ -2,16 +2,23 @@ package dev.nsjunit;
 
 import static dev.nsjunit.FixtureRunner.reportEntries;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.nsjunit.fixtures.Marks;
+import dev.nsjunit.fixtures.SharedLeftoverTestCase;
 import dev.nsjunit.fixtures.SharedMismatchTestCase;
 import dev.nsjunit.fixtures.SharedPortTestCase;
 import dev.nsjunit.fixtures.SharedTestCase;
 import dev.nsjunit.fixtures.SharedTimeTestCase;
 import dev.nsjunit.fixtures.SharedTimeoutTestCase;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
@@ -105,6 +112,76 @@ class SharedNamespacesTests {
         assertThat(FixtureRunner.messagesByTest(results)).containsEntry("holdsThePortUntilExit()", "passed")
                 .containsEntry("listensOnTheSamePort()", "passed");
         assertThat(runner.marks()).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("the next run removes the bind mounts and run directory that a test JVM killed with SIGKILL left, "
+            + "but not those of one still running")
+    void leftoversOfAKilledJvmAreSwept() throws Exception {
+        Path killedMarks = temp.resolve("killed.txt");
+        Path runningMarks = temp.resolve("running.txt");
+        List<Process> jvms = new ArrayList<>();
+        try {
+            Process killed = holdingJvm(killedMarks, jvms);
+            Path leftover = runDirectoriesIn(awaitRecorded(killedMarks)).get(0);
+            killed.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs
+            assertThat(leftover).isDirectory();
+            assertThat(mountPoints()).as("the killed JVM's bind mounts").anyMatch(p -> p.startsWith(leftover + "/"));
+            Process running = holdingJvm(runningMarks, jvms);
+            Path live = runDirectoriesIn(awaitRecorded(runningMarks)).stream().filter(d -> !d.equals(leftover))
+                    .findFirst().orElseThrow();
+
+            FixtureRunner.assertAllSucceeded(new FixtureRunner(temp).run(selectClass(SharedLeftoverTestCase.class)), 1);
+
+            assertThat(leftover).doesNotExist();
+            assertThat(mountPoints()).noneMatch(p -> p.startsWith(leftover + "/"));
+            assertThat(live).isDirectory();
+            assertThat(mountPoints()).as("the running JVM's bind mounts").anyMatch(p -> p.startsWith(live + "/"));
+            running.destroy(); // SIGTERM: its shutdown hook releases its own
+            running.waitFor();
+            assertThat(live).doesNotExist();
+        } finally {
+            for (Process jvm : jvms) { // SIGTERM first, so that a JVM still running releases its namespaces
+                jvm.destroy();
+                if (!jvm.waitFor(30, TimeUnit.SECONDS)) {
+                    jvm.descendants().forEach(ProcessHandle::destroyForcibly);
+                    jvm.destroyForcibly().waitFor();
+                }
+            }
+        }
+    }
+
+    /** A test JVM of its own that runs {@link SharedLeftoverTestCase} and holds its key's namespaces until killed. */
+    private static Process holdingJvm(Path marks, List<Process> started) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-D" + Marks.FILE_PROPERTY + "=" + marks, "-D" + SharedLeftoverTestCase.HOLD_PROPERTY
+                + "=true", "-cp", System.getProperty("java.class.path")));
+        if (Runtime.version().feature() >= 22) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
+        command.addAll(List.of(FixtureMain.class.getName(), SharedLeftoverTestCase.class.getName()));
+        Process jvm = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(marks.resolveSibling(marks.getFileName() + ".out").toFile()).start();
+        started.add(jvm);
+        return jvm;
+    }
+
+    /** The marks of a {@link SharedLeftoverTestCase} run once its test has recorded them. */
+    private static List<String> awaitRecorded(Path marks) throws IOException {
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marks)
+                && Files.readAllLines(marks).stream().anyMatch(m -> m.startsWith("recorded ")));
+        return Files.readAllLines(marks);
+    }
+
+    /** The run directories of the bind mounts named in {@code marks} ("mount run-directory/key/type ..."). */
+    private static List<Path> runDirectoriesIn(List<String> marks) {
+        return marks.stream().filter(m -> m.startsWith("mount ")).map(m -> Path.of(m.split(" ")[1]).getParent()
+                .getParent()).collect(Collectors.toList());
+    }
+
+    private static List<String> mountPoints() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(line -> line.split(" ")[4])
+                .collect(Collectors.toList());
     }
 
     private static String sharedInode(List<String> marks, String type) {

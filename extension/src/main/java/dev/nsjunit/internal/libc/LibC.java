@@ -136,6 +136,7 @@ public interface LibC extends Library {
     long MS_PRIVATE = 1 << 18;
     long MS_BIND = 4096;
     int MNT_DETACH = 2;
+    int UMOUNT_NOFOLLOW = 8;
 
     int mount(String source, String target, String filesystemtype, long mountflags, Pointer data)
             throws LastErrorException;

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>A namespace lives as long as a process is in it, or its {@code /proc/<pid>/ns/<type>} file is open or
  * bind-mounted. Both are used: an open descriptor always, and where the test JVM may mount (root), a bind mount
  * under a run directory, which is also what later children join through and what a person can {@code nsenter}.
+ * Bind mounts outlive a test JVM killed with SIGKILL: the next one to make a run directory sweeps such leftovers
+ * ({@link SharedRunDirectories}).
  */
 final class SharedNamespaces implements AutoCloseable {
 
@@ -175,7 +177,13 @@ final class SharedNamespaces implements AutoCloseable {
 
     private Path runDirectory() throws IOException {
         if (directory == null) {
-            directory = Files.createTempDirectory("nsjunit-shared-");
+            // A test JVM killed with SIGKILL left its bind mounts, and with them its namespaces: swept first.
+            List<String> problems = SharedRunDirectories.sweep(SharedRunDirectories.temporaryDirectory());
+            if (!problems.isEmpty()) {
+                System.err.println("nsjunit: could not remove every leftover of shared namespaces from test JVMs that "
+                        + "are gone:\n  " + String.join("\n  ", problems));
+            }
+            directory = SharedRunDirectories.create(SharedRunDirectories.temporaryDirectory());
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         return directory;

@@ -1,0 +1,51 @@
+package dev.nsjunit.internal.parent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nsjunit.NamespaceType;
+import dev.nsjunit.Namespaces;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Run directories named after their owner: only those of an owner known to be gone are swept. */
+class SharedRunDirectoriesTests {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    @DisplayName("a directory of a process that is gone is unmounted and removed; this JVM's, another pid "
+            + "namespace's, one without an owner and a symbolic link are left alone")
+    void sweepsOnlyWhatIsKnownToBeLeft() throws IOException {
+        Path ours = SharedRunDirectories.create(temp);
+        // nsjunit-shared-<pid>-<start>-<pid namespace>-<random>
+        String[] name = ours.getFileName().toString().split("-");
+        long start = Long.parseLong(name[3]);
+        long pidNamespace = Long.parseLong(name[4]);
+        String pid = name[2];
+        // This pid, but a later start: the owner is gone and the pid taken by a process started after it.
+        Path reused = Files.createDirectories(temp.resolve(named(pid, start - 1, pidNamespace, 1)).resolve("key"));
+        Namespaces.keepAlive(ProcessHandle.current().pid(), NamespaceType.UTS, reused.resolve("uts"));
+        Path otherNamespace = Files.createDirectory(temp.resolve(named(pid, start - 1, pidNamespace + 1, 2)));
+        Path unnamed = Files.createDirectory(temp.resolve("nsjunit-shared-123456789"));
+        Path link = Files.createSymbolicLink(temp.resolve(named(pid, start - 1, pidNamespace, 3)),
+                otherNamespace);
+
+        assertThat(SharedRunDirectories.sweep(temp)).isEmpty();
+
+        assertThat(reused.getParent()).doesNotExist();
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(reused.toString());
+        assertThat(ours).isDirectory();
+        assertThat(otherNamespace).isDirectory();
+        assertThat(unnamed).isDirectory();
+        assertThat(link).isSymbolicLink();
+    }
+
+    private static String named(String pid, long start, long pidNamespace, int random) {
+        return "nsjunit-shared-" + pid + "-" + start + "-" + pidNamespace + "-" + random;
+    }
+}
