@@ -48,9 +48,16 @@ final class ChildPool implements AutoCloseable {
     record Key(Set<NamespaceType> types, List<String> command) {
     }
 
-    /** A child started ahead, and what for. */
-    private record Waiting(Key key, ChildProcess child) {
+    /** A child started ahead, what for, and how many tests had taken children when it was started. */
+    private record Waiting(Key key, ChildProcess child, long startedAtTake) {
     }
+
+    /**
+     * How many tests of other requests must have come in a row, since a waiting child was started, before it is
+     * retired to make room: two requests that alternate (parallel classes with different namespaces) would
+     * otherwise retire each other's children and neither would ever take one.
+     */
+    static final int STALE_AFTER_TAKES = 2;
 
     /** How a child is started ahead for a key: {@link Spawner} in production, something else in tests. */
     interface Spawn {
@@ -67,6 +74,8 @@ final class ChildPool implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::shutDown, "nsjunit-child-pool");
     /** Children being started ahead, not yet waiting. */
     private int starting;
+    /** Tests that asked for a child started ahead so far. */
+    private long takes;
     private boolean closed;
 
     ChildPool(Spawn spawn) {
@@ -85,6 +94,7 @@ final class ChildPool implements AutoCloseable {
      * {@code limit} children already wait or start.
      */
     synchronized Optional<ChildProcess> take(Key key, int limit) {
+        takes++;
         ChildProcess child = null;
         for (Iterator<Waiting> it = waiting.iterator(); child == null && it.hasNext(); ) {
             Waiting candidate = it.next();
@@ -106,9 +116,10 @@ final class ChildPool implements AutoCloseable {
             return;
         }
         starting++;
+        long startedAtTake = takes;
         spawner.execute(() -> {
             try {
-                startAheadNow(key);
+                startAheadNow(key, startedAtTake);
             } catch (Throwable e) {
                 // Nothing may end this thread: the children it cloned would receive their parent-death signal.
             }
@@ -116,7 +127,7 @@ final class ChildPool implements AutoCloseable {
     }
 
     /** On the spawning thread: starts a child for {@code key} and files it as waiting. */
-    private void startAheadNow(Key key) {
+    private void startAheadNow(Key key, long startedAtTake) {
         ChildProcess child = null;
         boolean filed = false;
         try {
@@ -133,7 +144,7 @@ final class ChildPool implements AutoCloseable {
             synchronized (this) {
                 starting--;
                 if (child != null && !closed) {
-                    filed = waiting.add(new Waiting(key, child));
+                    filed = waiting.add(new Waiting(key, child, startedAtTake));
                 }
             }
             if (child != null && !filed) {
@@ -147,14 +158,15 @@ final class ChildPool implements AutoCloseable {
     }
 
     /**
-     * At the limit: retires the oldest child waiting for another request, if there is one. A run moves from
-     * one request to the next (a class, a nested class, a method's own annotation) and seldom goes back, so without
-     * this the children left waiting for requests no test makes any more would hold every place.
+     * At the limit: retires the oldest child waiting for another request, if {@link #STALE_AFTER_TAKES} tests have
+     * passed it by. A run moves from one request to the next (a class, a nested class, a method's own annotation)
+     * and seldom goes back, so without this the children left waiting for requests no test makes any more would
+     * hold every place.
      */
     private boolean makeRoomFor(Key key) {
         for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
             Waiting oldest = it.next();
-            if (!oldest.key().equals(key)) {
+            if (!oldest.key().equals(key) && takes - oldest.startedAtTake() >= STALE_AFTER_TAKES) {
                 it.remove();
                 discard(oldest.child());
                 return true;

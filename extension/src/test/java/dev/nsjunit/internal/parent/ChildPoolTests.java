@@ -64,13 +64,16 @@ class ChildPoolTests {
 
     /** A key whose children sleep {@code seconds}: each key's own number, to tell them apart in ps. */
     @Test
-    @DisplayName("at the limit, a request with no child waiting retires the oldest child waiting for another one")
+    @DisplayName("at the limit, a request with no child waiting retires the oldest child waiting for another one, "
+            + "once two tests have passed it by")
     void newRequestRetiresTheOldestOtherChild() {
         try (ChildPool pool = new ChildPool(sleeps)) {
             pool.take(A, 1);
             awaitQuietly().until(() -> pool.waitingFor(A) == 1);
             ChildProcess old = sleeps.started().get(0);
 
+            assertThat(pool.take(B, 1)).isEmpty();
+            assertThat(pool.waitingFor(A)).as("A's child after one test of B").isOne();
             assertThat(pool.take(B, 1)).isEmpty();
 
             awaitQuietly().alias("a child waits for B").atMost(Duration.ofSeconds(5))
@@ -80,6 +83,24 @@ class ChildPoolTests {
             ChildProcess taken = pool.take(B, 1).orElseThrow();
             taken.killTree();
             pool.retire(taken);
+        }
+    }
+
+    @Test
+    @DisplayName("two requests that alternate at the limit do not retire each other's children: the first keeps "
+            + "its place")
+    void alternatingRequestsKeepTheirChild() {
+        try (ChildPool pool = new ChildPool(sleeps)) {
+            pool.take(A, 1);
+            for (int round = 0; round < 3; round++) {
+                awaitQuietly().until(() -> pool.waitingFor(A) == 1);
+                assertThat(pool.take(B, 1)).isEmpty();
+                ChildProcess taken = pool.take(A, 1).orElseThrow(() -> new AssertionError("A lost its child"));
+                taken.killTree();
+                pool.retire(taken);
+            }
+            awaitQuietly().until(() -> pool.waitingFor(A) == 1);
+            assertThat(sleeps.started()).as("children started: A's first and one for each A taken").hasSize(4);
         }
     }
 
