@@ -12,14 +12,6 @@ public final class SpawnPlatform {
 
     /** Why namespaced children cannot be had here, or empty if they can be tried. */
     public static Optional<String> unsupportedReason() {
-        return Verdict.REASON; // asked before every isolated test; the machine does not change meanwhile
-    }
-
-    private static final class Verdict {
-        static final Optional<String> REASON = find();
-    }
-
-    private static Optional<String> find() {
         if (!Platform.isLinux()) {
             return Optional.of("Linux namespaces need Linux; this is " + System.getProperty("os.name"));
         }
@@ -27,13 +19,25 @@ public final class SpawnPlatform {
             return Optional.of("nsjunit knows glibc's ucontext_t layout only on x86-64 and aarch64; this is "
                     + System.getProperty("os.arch"));
         }
-        try {
-            LibC.function("gnu_get_libc_version");
-        } catch (UnsatisfiedLinkError e) {
+        if (!CLibrary.IS_GLIBC) {
             return Optional.of("the C library is not glibc (musl, as on Alpine, has no getcontext/makecontext, "
                     + "which nsjunit uses to run the child's steps before execve); use a glibc-based image");
         }
         return Optional.empty();
+    }
+
+    /** Looked up once: asked before every isolated test, and the C library does not change meanwhile. */
+    private static final class CLibrary {
+        static final boolean IS_GLIBC = hasGlibcVersion();
+
+        private static boolean hasGlibcVersion() {
+            try {
+                LibC.function("gnu_get_libc_version");
+                return true;
+            } catch (UnsatisfiedLinkError e) {
+                return false;
+            }
+        }
     }
 
     /**
