@@ -30,6 +30,10 @@ import java.util.stream.Stream;
  * got the same pid, and the inode of its pid namespace, outside which the pid means nothing. A directory is swept
  * only if its owner is known to be gone: one whose name says otherwise, or that is not a directory of this user's,
  * is left alone, as is one made before owners were named.
+ *
+ * <p>Both need a {@code /proc} of this JVM's own pid namespace: in a pid namespace under another one's {@code /proc}
+ * (a JVM started by {@code unshare --pid --fork} without {@code --mount-proc}), {@code /proc/<our pid>} is some
+ * other process or none. There the directory gets no owner in its name, and nothing is swept.
  */
 final class SharedRunDirectories {
 
@@ -48,7 +52,19 @@ final class SharedRunDirectories {
     /** Makes this JVM's run directory in {@code parent}. */
     static Path create(Path parent) throws IOException {
         long pid = ProcessHandle.current().pid();
+        if (!procIsOurs(pid)) {
+            return Files.createTempDirectory(parent, PREFIX);
+        }
         return Files.createTempDirectory(parent, PREFIX + pid + "-" + startTicks(pid) + "-" + pidNamespace() + "-");
+    }
+
+    /** Whether {@code /proc} numbers processes as this JVM's pid namespace does. */
+    private static boolean procIsOurs(long pid) {
+        try {
+            return Files.readSymbolicLink(Paths.get("/proc/self")).toString().equals(Long.toString(pid));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -58,6 +74,9 @@ final class SharedRunDirectories {
      */
     static List<String> sweep(Path parent) {
         List<String> problems = new ArrayList<>();
+        if (!procIsOurs(ProcessHandle.current().pid())) {
+            return problems; // Whether an owner is gone cannot be told from here.
+        }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, PREFIX + "*")) {
             long pidNamespace = pidNamespace();
             for (Path directory : entries) {

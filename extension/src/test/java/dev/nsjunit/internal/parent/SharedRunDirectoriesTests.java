@@ -7,6 +7,8 @@ import dev.nsjunit.Namespaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +45,24 @@ class SharedRunDirectoriesTests {
         assertThat(otherNamespace).isDirectory();
         assertThat(unnamed).isDirectory();
         assertThat(link).isSymbolicLink();
+    }
+
+    @Test
+    @DisplayName("a JVM in a pid namespace under another one's /proc names no owner, and sweeps nothing")
+    void noOwnerUnderAnotherNamespacesProc() throws IOException, InterruptedException {
+        // unshare --pid --fork without --mount-proc: the JVM is pid 2 or so, while /proc/self names its host pid.
+        Process jvm = new ProcessBuilder("unshare", "--pid", "--fork", Path.of(System.getProperty("java.home"),
+                "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                RunDirectoryMain.class.getName(), temp.toString()).redirectErrorStream(true).start();
+        String output = new String(jvm.getInputStream().readAllBytes());
+
+        assertThat(jvm.waitFor()).as(output).isZero();
+        List<String> lines = output.lines().collect(Collectors.toList());
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("nsjunit-shared-").doesNotMatch("nsjunit-shared-\\d+-\\d+-\\d+-\\d+");
+        assertThat(temp.resolve(lines.get(0))).isDirectory();
+        assertThat(lines.get(1)).as("a leftover of that pid namespace: whether its owner is gone cannot be told there")
+                .isEqualTo("left alone");
     }
 
     private static String named(String pid, long start, long pidNamespace, int random) {
