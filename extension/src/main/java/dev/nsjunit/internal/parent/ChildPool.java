@@ -9,9 +9,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +60,9 @@ final class ChildPool implements AutoCloseable {
      */
     static final int STALE_AFTER_TAKES = 2;
 
+    /** How many tests go by before starting ahead is tried again for a request for which it failed. */
+    static final int RETRY_AFTER_TAKES = 10;
+
     /** How a child is started ahead for a key: {@link Spawner} in production, something else in tests. */
     interface Spawn {
         ChildProcess start(Key key) throws SpawnException;
@@ -69,7 +73,8 @@ final class ChildPool implements AutoCloseable {
     private final ExecutorService reaper = Executors.newCachedThreadPool(daemon("nsjunit-reaper"));
     /** Oldest first. */
     private final Deque<Waiting> waiting = new ArrayDeque<>();
-    private final Set<Key> failing = new HashSet<>();
+    /** Requests whose last start ahead failed, with the take it failed at. */
+    private final Map<Key, Long> failedAtTake = new HashMap<>();
     private final List<CompletableFuture<Void>> exiting = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::shutDown, "nsjunit-child-pool");
     /** Children being started ahead, not yet waiting. */
@@ -112,7 +117,7 @@ final class ChildPool implements AutoCloseable {
     }
 
     private void startAhead(Key key, int limit) {
-        if (closed || failing.contains(key) || waiting.size() + starting >= limit && !makeRoomFor(key)) {
+        if (closed || failedRecently(key) || waiting.size() + starting >= limit && !makeRoomFor(key)) {
             return;
         }
         starting++;
@@ -138,7 +143,7 @@ final class ChildPool implements AutoCloseable {
             // A SpawnException, or an Error (a LinkageError from JNA, an OutOfMemoryError) alike: the test that
             // takes no waiting child spawns its own, on its own thread, and reports what goes wrong there.
             synchronized (this) {
-                failing.add(key);
+                failedAtTake.put(key, takes);
             }
         } finally {
             synchronized (this) {
@@ -151,6 +156,16 @@ final class ChildPool implements AutoCloseable {
                 discard(child); // The pool was closed while it started.
             }
         }
+    }
+
+    /**
+     * Whether starting ahead for {@code key} failed within the last {@link #RETRY_AFTER_TAKES} tests. A failure may
+     * pass (EAGAIN from clone, descriptors or memory short for a moment), and the pool now lives for a whole
+     * session, so it is tried again later rather than never.
+     */
+    private boolean failedRecently(Key key) {
+        Long failedAt = failedAtTake.get(key);
+        return failedAt != null && takes - failedAt < RETRY_AFTER_TAKES;
     }
 
     private synchronized boolean isClosed() {
@@ -240,9 +255,10 @@ final class ChildPool implements AutoCloseable {
             waiting.clear();
             awaited = new ArrayList<>(exiting);
         }
-        unused.forEach(ChildProcess::killTree);
-        unused.forEach(this::discard); // Closed: each is reaped right here, SIGKILLed a moment ago.
         try {
+            unused.forEach(child -> endUnused(child, ChildProcess::killTree));
+            // Closed: each is reaped right here, SIGKILLed a moment ago.
+            unused.forEach(child -> endUnused(child, this::discard));
             CompletableFuture.allOf(awaited.toArray(new CompletableFuture[0]))
                     .get(2 * EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             // The spawning thread ends last, when every child it cloned has been reaped, so that none receives its
@@ -256,6 +272,16 @@ final class ChildPool implements AutoCloseable {
         } finally {
             spawner.shutdown();
             reaper.shutdown();
+        }
+    }
+
+    /** One child's step of the shutdown; a failure is said and does not keep the others from theirs. */
+    private static void endUnused(ChildProcess child, java.util.function.Consumer<ChildProcess> step) {
+        try {
+            step.accept(child);
+        } catch (RuntimeException e) {
+            System.err.println("nsjunit: could not end child JVM " + child.pid() + ", started ahead and not used: "
+                    + e.getMessage());
         }
     }
 

@@ -62,7 +62,6 @@ class ChildPoolTests {
         assertThat(sleeps.started()).as("children left after close").noneMatch(ChildProcess::isAlive);
     }
 
-    /** A key whose children sleep {@code seconds}: each key's own number, to tell them apart in ps. */
     @Test
     @DisplayName("at the limit, a request with no child waiting retires the oldest child waiting for another one, "
             + "once two tests have passed it by")
@@ -102,6 +101,26 @@ class ChildPoolTests {
             awaitQuietly().until(() -> pool.waitingFor(A) == 1);
             assertThat(sleeps.started()).as("children started: A's first and one for each A taken").hasSize(4);
         }
+    }
+
+    @Test
+    @DisplayName("a request whose start ahead failed gets none for the next tests, and is tried again after them")
+    void failedStartIsTriedAgainLater() {
+        sleeps.failOnCall(A, 1, new NoClassDefFoundError("com/sun/jna/Native (simulated)"));
+        try (ChildPool pool = new ChildPool(sleeps)) {
+            pool.take(A, 1);
+            awaitQuietly().until(() -> sleeps.calls(A) == 1);
+            for (int take = 1; take < ChildPool.RETRY_AFTER_TAKES; take++) {
+                assertThat(pool.take(A, 1)).isEmpty();
+            }
+            assertThat(sleeps.calls(A)).as("starts tried while the failure was recent").isOne();
+
+            pool.take(A, 1);
+
+            awaitQuietly().alias("a child waits for A again").atMost(Duration.ofSeconds(5))
+                    .until(() -> pool.waitingFor(A) == 1);
+        }
+        assertThat(sleeps.started()).as("children left after close").noneMatch(ChildProcess::isAlive);
     }
 
     @Test
@@ -157,6 +176,7 @@ class ChildPoolTests {
         return await().dontCatchUncaughtExceptions();
     }
 
+    /** A key whose children sleep {@code seconds}: each key's own number, to tell them apart in ps. */
     private static ChildPool.Key key(int seconds) {
         return new ChildPool.Key(Set.of(), List.of("/bin/sleep", Integer.toString(seconds)));
     }
