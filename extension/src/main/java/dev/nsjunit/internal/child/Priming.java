@@ -55,11 +55,12 @@ final class Priming {
             Finished outcome = withoutJUnitLogging(priming);
             return outcome.status() == Status.SUCCESSFUL ? PRIMED
                     : "priming JUnit ended " + outcome.status() + ": " + outcome.throwable();
-        } catch (VirtualMachineError | ThreadDeath e) {
+        } catch (VirtualMachineError e) {
             // Reported like any failure, not rethrown: a child started ahead that dies is replaced, unseen, by one
             // started for the test, and the next one started ahead would likely die the same way. Printed in full
             // as well, for the report entry is easy to miss and out of memory or stack here is likely the real
-            // test's lot too. (ThreadDeath comes only from Thread.stop, which nothing here calls.)
+            // test's lot too. (ThreadDeath, deprecated for removal, comes only from Thread.stop, which nothing here
+            // calls; naming it would break this class on a JDK without it.)
             e.printStackTrace();
             return "priming JUnit failed: " + e;
         } catch (Throwable e) {

@@ -136,8 +136,11 @@ final class ChildRun {
             if (sharedNamespaces) {
                 // Its JVM holds what the test left open (a listening port, a file lock) until its shutdown hooks
                 // have run, and the next test in these namespaces must not meet it there.
-                child.awaitExit(EXIT_GRACE);
-                child.close();
+                try {
+                    child.awaitExit(EXIT_GRACE);
+                } finally {
+                    child.close();
+                }
             } else {
                 pool.retire(child); // Nothing else runs in its namespaces: its exit is awaited in the background.
             }

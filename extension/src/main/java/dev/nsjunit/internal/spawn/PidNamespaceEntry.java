@@ -59,14 +59,21 @@ final class PidNamespaceEntry {
     }
 
     private static Fd openOwn() throws SpawnException {
+        int opened;
         try {
-            return new Fd(Spawner.aboveTargets(LibC.INSTANCE.open(OWN, LibC.O_RDONLY | LibC.O_CLOEXEC)));
+            opened = LibC.INSTANCE.open(OWN, LibC.O_RDONLY | LibC.O_CLOEXEC);
         } catch (LastErrorException e) {
             throw new SpawnException("cannot open " + OWN + ", to return to after joining a pid namespace: "
                     + Errno.describe(e.getErrorCode()) + (e.getErrorCode() == Errno.ENOENT
                             ? " — /proc is not mounted in the test JVM's mount namespace, or the kernel predates "
                                     + "Linux 3.17 (/proc/thread-self); mount /proc"
                             : " — the test JVM cannot read its own namespace files"), e.getErrorCode());
+        }
+        try {
+            return new Fd(Spawner.aboveTargets(opened));
+        } catch (IllegalStateException e) { // out of descriptors: a spawn failure like any other, with its errno
+            throw new SpawnException(e.getMessage(), e.getCause() instanceof LastErrorException cause
+                    ? cause.getErrorCode() : 0);
         }
     }
 
