@@ -144,7 +144,8 @@ class ChildLifetimeTests {
         command.addAll(List.of(FixtureMain.class.getName(), OrphanTestCase.class.getName()));
         Process parent = new ProcessBuilder(command).inheritIO().start();
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marks) && !Files.readString(marks).isEmpty());
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> Files.exists(marks) && !Files.readString(marks).isEmpty());
             long child = Long.parseLong(Files.readString(marks).split(" ")[1]);
             assertThat(ProcessHandle.of(child)).isPresent();
             assertThat(processesWithArgument(OrphanTestCase.SLEEP_SECONDS)).hasSize(1);

@@ -27,10 +27,12 @@ public final class Errno {
             Map.entry(9, "EBADF"), Map.entry(10, "ECHILD"), Map.entry(11, "EAGAIN"), Map.entry(12, "ENOMEM"),
             Map.entry(13, "EACCES"), Map.entry(14, "EFAULT"), Map.entry(16, "EBUSY"), Map.entry(17, "EEXIST"),
             Map.entry(19, "ENODEV"), Map.entry(20, "ENOTDIR"), Map.entry(21, "EISDIR"), Map.entry(22, "EINVAL"),
-            Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(25, "ENOTTY"), Map.entry(26, "ETXTBSY"), Map.entry(28, "ENOSPC"),
+            Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(25, "ENOTTY"), Map.entry(26, "ETXTBSY"),
+            Map.entry(28, "ENOSPC"),
             Map.entry(30, "EROFS"), Map.entry(32, "EPIPE"), Map.entry(36, "ENAMETOOLONG"),
             Map.entry(38, "ENOSYS"), Map.entry(40, "ELOOP"), Map.entry(87, "EUSERS"), Map.entry(95, "EOPNOTSUPP"),
-            Map.entry(97, "EAFNOSUPPORT"), Map.entry(104, "ECONNRESET"), Map.entry(98, "EADDRINUSE"), Map.entry(99, "EADDRNOTAVAIL"));
+            Map.entry(97, "EAFNOSUPPORT"), Map.entry(104, "ECONNRESET"), Map.entry(98, "EADDRINUSE"),
+            Map.entry(99, "EADDRNOTAVAIL"));
 
     private Errno() {
     }

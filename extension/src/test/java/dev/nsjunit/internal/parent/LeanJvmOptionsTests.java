@@ -13,7 +13,8 @@ class LeanJvmOptionsTests {
     @DisplayName("a child of a user who chose nothing gets the serial collector, a small initial heap, one C1 thread")
     void defaults() {
         assertThat(LeanJvmOptions.forChild(List.of("-Dx=y", "-ea"), Map.of())).startsWith("-XX:+UseSerialGC",
-                "-Xms8m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData").contains("-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=3");
+                "-Xms8m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData")
+                .contains("-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=3");
     }
 
     @Test
