@@ -1,7 +1,6 @@
 package dev.nsjunit.internal.libc;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -15,10 +14,11 @@ public final class FdInputStream extends InputStream {
     private static final int POLL_SLICE_MILLIS = 100;
 
     private final int fd;
-    private final Memory pollFd = new Memory(8);
+    private final PollFd pollFd;
 
     FdInputStream(int fd) {
         this.fd = fd;
+        this.pollFd = new PollFd(fd);
     }
 
     @Override
@@ -53,22 +53,16 @@ public final class FdInputStream extends InputStream {
     }
 
     private void awaitReadable() throws IOException {
-        pollFd.setInt(0, fd);
-        pollFd.setShort(4, LibC.POLLIN);
         while (true) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("interrupted while reading fd " + fd);
             }
-            pollFd.setShort(6, (short) 0);
             try {
-                // revents also reports POLLHUP/POLLERR; read(2) then returns 0 or the error.
-                if (LibC.INSTANCE.poll(pollFd, 1, POLL_SLICE_MILLIS) > 0) {
+                if (pollFd.awaitReadable(POLL_SLICE_MILLIS)) {
                     return;
                 }
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != Errno.EINTR) {
-                    throw new IOException("poll(fd " + fd + ") failed: " + Errno.describe(e.getErrorCode()), e);
-                }
+                throw new IOException("poll(fd " + fd + ") failed: " + Errno.describe(e.getErrorCode()), e);
             }
         }
     }

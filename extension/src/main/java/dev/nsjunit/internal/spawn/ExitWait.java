@@ -1,10 +1,9 @@
 package dev.nsjunit.internal.spawn;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
-import dev.nsjunit.internal.libc.Errno;
 import dev.nsjunit.internal.libc.Fd;
 import dev.nsjunit.internal.libc.LibC;
+import dev.nsjunit.internal.libc.PollFd;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -30,25 +29,18 @@ final class ExitWait {
         long deadline = System.nanoTime() + grace.toNanos();
         Fd pidfd = pidfd(pid);
         if (pidfd != null) {
-            try (pidfd; Memory pollFd = new Memory(8)) {
-                pollFd.setInt(0, pidfd.number());
-                pollFd.setShort(4, LibC.POLLIN);
+            try (pidfd; PollFd exit = new PollFd(pidfd.number())) {
                 while (true) {
                     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    pollFd.setShort(6, (short) 0);
-                    try {
-                        if (LibC.INSTANCE.poll(pollFd, 1, (int) Math.max(0, Math.min(left, Integer.MAX_VALUE))) > 0) {
-                            return true;
-                        }
-                        if (left <= 0) {
-                            return exited.getAsBoolean();
-                        }
-                    } catch (LastErrorException e) {
-                        if (e.getErrorCode() != Errno.EINTR) {
-                            break; // waited for as below
-                        }
+                    if (exit.awaitReadable((int) Math.max(0, Math.min(left, Integer.MAX_VALUE)))) {
+                        return true;
+                    }
+                    if (left <= 0) {
+                        return exited.getAsBoolean();
                     }
                 }
+            } catch (LastErrorException e) {
+                // poll failed otherwise than by EINTR: waited for as below
             }
         }
         while (!exited.getAsBoolean()) {
