@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.reporting.ReportEntry;
@@ -41,10 +42,20 @@ public final class FixtureRunner {
     }
 
     public EngineExecutionResults run(DiscoverySelector... selectors) {
+        return withMarks(() -> EngineTestKit.engine("junit-jupiter").configurationParameters(configuration)
+                .selectors(selectors).execute());
+    }
+
+    /** The configuration parameters {@link #run} passes, for a test that runs fixtures through a Launcher itself. */
+    public Map<String, String> configuration() {
+        return configuration;
+    }
+
+    /** Runs {@code action} with fixtures leaving their marks in this runner's file. */
+    public <T> T withMarks(Supplier<T> action) {
         String previous = System.setProperty(Marks.FILE_PROPERTY, marksFile.toString());
         try {
-            return EngineTestKit.engine("junit-jupiter").configurationParameters(configuration)
-                    .selectors(selectors).execute();
+            return action.get();
         } finally {
             if (previous == null) {
                 System.clearProperty(Marks.FILE_PROPERTY);

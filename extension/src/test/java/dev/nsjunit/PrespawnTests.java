@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -123,33 +122,24 @@ class PrespawnTests {
                 Optional.ofNullable(entry.getKeyValuePairs().get("nsjunit.child")).ifPresent(children::add);
             }
         };
-        String previous = System.setProperty(Marks.FILE_PROPERTY, temp.resolve("marks.txt").toString());
-        try (LauncherSession session = LauncherFactory.openSession()) {
-            for (String method : List.of("first", "second")) {
-                session.getLauncher().execute(LauncherDiscoveryRequestBuilder.request()
-                        .selectors(selectMethod(PoolTestCase.class, method))
-                        .configurationParameters(Map.of("nsjunit.child.timeout", "2m",
-                                "nsjunit.report.console", "false"))
-                        .build(), listener);
+        FixtureRunner runner = new FixtureRunner(temp);
+        runner.withMarks(() -> {
+            try (LauncherSession session = LauncherFactory.openSession()) {
+                for (String method : List.of("first", "second")) {
+                    session.getLauncher().execute(LauncherDiscoveryRequestBuilder.request()
+                            .selectors(selectMethod(PoolTestCase.class, method))
+                            .configurationParameters(runner.configuration()).build(), listener);
+                }
+                await("a child started ahead, waiting after the plans").atMost(Duration.ofSeconds(30))
+                        .until(() -> !childJvmsOf(ProcessHandle.current()).isEmpty());
             }
-            await("a child started ahead, waiting after the plans").atMost(Duration.ofSeconds(30))
-                    .until(() -> !childJvmsOf(ProcessHandle.current()).isEmpty());
-        } finally {
-            restoreProperty(Marks.FILE_PROPERTY, previous);
-        }
+            return null;
+        });
 
         assertThat(children).hasSize(2);
         assertThat(children.get(0)).endsWith(", started for this test");
         assertThat(children.get(1)).contains(", started ahead of this test");
         assertThat(childJvmsOf(ProcessHandle.current())).as("child JVMs left after the session").isEmpty();
-    }
-
-    private static void restoreProperty(String key, String previous) {
-        if (previous == null) {
-            System.clearProperty(key);
-        } else {
-            System.setProperty(key, previous);
-        }
     }
 
     @Test
