@@ -41,11 +41,16 @@ final class ProcessGroupMembers {
             return List.of();
         }
         int depth = self.pids().length - 1;
+        int group = self.pgids()[0];
         List<Member> members = new ArrayList<>();
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path process : processes) {
+                // The one-line stat first: parsing every process's status cost a child ~20 ms of CPU.
+                if (groupOf(process) != group) {
+                    continue;
+                }
                 Ids ids = Ids.of(process);
-                if (ids != null && ids.pgids()[0] == self.pgids()[0] && ids.pids()[0] != self.pids()[0]
+                if (ids != null && ids.pgids()[0] == group && ids.pids()[0] != self.pids()[0]
                         && ids.pids().length > depth) {
                     members.add(new Member(process, ids.pids()[depth]));
                 }
@@ -54,6 +59,39 @@ final class ProcessGroupMembers {
             // What was found so far; the parent's kill of the group after this JVM's exit covers the rest.
         }
         return members;
+    }
+
+    /**
+     * The process group in {@code /proc}'s numbering, as the fifth field of {@code stat} gives it (the first of
+     * {@code NSpgid}); -1 if the process is gone. {@code "4711 (a) b) S 1 4711 ..."}: the name in parentheses may
+     * itself hold spaces and parentheses, so the fields are counted from the last {@code ')'}.
+     */
+    static int groupOf(Path process) {
+        byte[] stat;
+        try {
+            stat = Files.readAllBytes(process.resolve("stat"));
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
+        int at = stat.length - 1;
+        while (at >= 0 && stat[at] != ')') {
+            at--;
+        }
+        if (at < 0) {
+            return -1;
+        }
+        // After ")": a space, the state, the parent's pid, then the group.
+        for (int spaces = 0; spaces < 3 && at < stat.length; at++) {
+            if (stat[at] == ' ') {
+                spaces++;
+            }
+        }
+        int start = at;
+        int group = 0;
+        for (; at < stat.length && stat[at] >= '0' && stat[at] <= '9'; at++) {
+            group = group * 10 + (stat[at] - '0');
+        }
+        return at > start ? group : -1;
     }
 
     /** A process's pids and process-group ids, from {@code /proc}'s pid namespace down to its own. */
