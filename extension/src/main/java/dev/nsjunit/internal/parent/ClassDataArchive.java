@@ -39,6 +39,15 @@ final class ClassDataArchive {
     /** The first JDK whose AOT cache is trained in one run ({@code -XX:AOTCacheOutput}, JEP 514). */
     static final int AOT_CACHE_FEATURE = 25;
 
+    /**
+     * An AOT cache also keeps the method profiles of its training run (JEP 515). Replayed, they have a child's one
+     * compiler thread compile, as classes initialise, much of what the warm-up found hot: a child that runs one test
+     * spent about 30 ms (12%) more CPU on that than it saved (JDK 25, ci/bench's CPU table). The options are
+     * diagnostic ones, given only where this JDK has them; an option of the user's comes later and wins.
+     */
+    static final List<String> NO_TRAINING_REPLAY = List.of("-XX:+UnlockDiagnosticVMOptions",
+            "-XX:-AOTReplayTraining");
+
     private static final long TRAINING_LIMIT_SECONDS = 120;
     private static final Map<Path, Optional<Path>> KNOWN = new ConcurrentHashMap<>();
 
@@ -78,10 +87,20 @@ final class ClassDataArchive {
      */
     static List<String> childOptions(Path archive) {
         if (aotCache()) {
-            return List.of("-XX:AOTCache=" + archive, "-Xlog:aot=off", "-Xlog:cds=off");
+            List<String> options = new ArrayList<>(List.of("-XX:AOTCache=" + archive, "-Xlog:aot=off",
+                    "-Xlog:cds=off"));
+            if (NoTrainingReplay.ACCEPTED) {
+                options.addAll(NO_TRAINING_REPLAY);
+            }
+            return List.copyOf(options);
         }
         return List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off",
                 "-Xlog:cds+dynamic=off");
+    }
+
+    /** Probed once, and only on a JDK with AOT caches. */
+    private static final class NoTrainingReplay {
+        static final boolean ACCEPTED = JvmOptionProbe.accepts(NO_TRAINING_REPLAY);
     }
 
     private static boolean aotCache() {

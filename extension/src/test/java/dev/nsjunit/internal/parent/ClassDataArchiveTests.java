@@ -87,6 +87,9 @@ class ClassDataArchiveTests {
         List<String> second = onJdk(jdk, probe(cache, jars));
 
         assertThat(archive.getFileName().toString()).endsWith(".aot");
+        // Temurin 25 has the diagnostic option that turns the training run's profiles off; the child below runs
+        // with it and still takes its classes from the cache.
+        assertThat(first).containsSubsequence(ClassDataArchive.NO_TRAINING_REPLAY);
         assertThat(Files.size(archive)).isGreaterThan(1_000_000);
         assertThat(second).isEqualTo(first);
         assertThat(Files.getLastModifiedTime(archive)).isEqualTo(trained);
@@ -97,6 +100,16 @@ class ClassDataArchiveTests {
                 String.join(File.pathSeparator, jars), ChildBooter.class.getName(), ChildBooter.WARM_UP));
         assertThat(onJdk(jdk, child))
                 .anyMatch(line -> line.contains(" " + ChildBooter.class.getName() + " source: shared objects file"));
+    }
+
+    @Test
+    @DisplayName("before JDK 25, a child gets a dynamic archive and no AOT option")
+    void dynamicArchiveBeforeJdk25() {
+        assumeTrue(Runtime.version().feature() < ClassDataArchive.AOT_CACHE_FEATURE, "this JVM has AOT caches");
+
+        assertThat(ClassDataArchive.childOptions(temp.resolve("child.jsa")))
+                .contains("-XX:SharedArchiveFile=" + temp.resolve("child.jsa"))
+                .noneMatch(option -> option.contains("AOT") || option.contains("Diagnostic"));
     }
 
     @Test
