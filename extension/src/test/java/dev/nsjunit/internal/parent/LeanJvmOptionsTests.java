@@ -14,7 +14,7 @@ class LeanJvmOptionsTests {
     void defaults() {
         assertThat(LeanJvmOptions.forChild(List.of("-Dx=y", "-ea"), Map.of())).startsWith("-XX:+UseSerialGC",
                 "-Xms8m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData")
-                .contains("-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=3");
+                .contains("-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=6");
     }
 
     @Test
