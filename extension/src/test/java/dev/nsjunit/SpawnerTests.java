@@ -151,6 +151,34 @@ class SpawnerTests {
     }
 
     @Test
+    @DisplayName("a working directory missing in a joined mount namespace is reported with its errno, and the program "
+            + "is not run from another directory")
+    void missingWorkingDirectoryInAJoinedMountNamespaceIsReported(@TempDir Path temp) throws Exception {
+        Path workingDirectory = Path.of(System.getProperty("user.dir"));
+        Path marker = temp.resolve("ran");
+        // A mount namespace in which an empty tmpfs hides the working directory's parent, so the directory is
+        // missing there. unshare(1) makes the new namespace's mounts private: nothing reaches ours.
+        Process holder = new ProcessBuilder("unshare", "--mount", "sh", "-c", "mount -t tmpfs nsjunit-test "
+                + workingDirectory.getParent() + " && echo ready && exec sleep 60").start();
+        try {
+            assertThat(new String(holder.getInputStream().readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("ready\n");
+            try (NamespaceFile mount = NamespaceFile.open(Path.of("/proc", Long.toString(holder.pid()), "ns", "mnt"),
+                    NamespaceType.MNT)) {
+                assertThatThrownBy(() -> Spawner.spawn(Set.of(), Map.of(NamespaceType.MNT, mount),
+                        List.of("/bin/sh", "-c", "touch " + marker), ENV))
+                        .isInstanceOf(SpawnException.class)
+                        .hasMessage("chdir(" + workingDirectory + ") failed in the child after it joined the mount "
+                                + "namespace: ENOENT (2) — the test JVM's working directory does not exist in that "
+                                + "mount namespace. Run the tests from a directory that exists there too, or mount it "
+                                + "there. The program was not started, rather than run from another directory.");
+            }
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
     @DisplayName("joining the user namespace the JVM is in already is no error: the child is in it anyway")
     void joiningOurOwnUserNamespaceIsANoOp() throws Exception {
         try (NamespaceFile user = NamespaceFile.open(Path.of("/proc/self/ns/user"), NamespaceType.USER)) {

@@ -14,6 +14,7 @@ public final class Errno {
     public static final int EPIPE = 32;
     public static final int ECONNRESET = 104;
     public static final int EACCES = 13;
+    public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;

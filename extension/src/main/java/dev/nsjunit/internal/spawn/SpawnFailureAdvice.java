@@ -121,6 +121,45 @@ final class SpawnFailureAdvice {
         }
     }
 
+    /**
+     * The chain's chdir back to the test JVM's working directory, after joining a mount namespace had moved the child
+     * to that namespace's root.
+     */
+    static String forChdirAfterJoin(String directory, int errno) {
+        String call = "chdir(" + directory + ") failed in the child after it joined the mount namespace: "
+                + Errno.describe(errno) + " — ";
+        String notStarted = " The program was not started, rather than run from another directory.";
+        switch (errno) {
+            case Errno.ENOENT:
+            case Errno.ENOTDIR:
+                return call + "the test JVM's working directory does not exist in that mount namespace. Run the "
+                        + "tests from a directory that exists there too, or mount it there." + notStarted;
+            case Errno.EACCES:
+                return call + "the child may not search a directory on the way to it in that mount namespace."
+                        + notStarted;
+            default:
+                return call + "see chdir(2) for what " + Errno.name(errno) + " means." + notStarted;
+        }
+    }
+
+    /** The chain's unshare(CLONE_NEWTIME); lacking privilege was ruled out before the spawn. */
+    static String forTimeUnshare(int errno) {
+        String call = "unshare(CLONE_NEWTIME) failed in the child: " + Errno.describe(errno) + " — ";
+        String notStarted = " The program was not started.";
+        switch (errno) {
+            case Errno.EINVAL:
+                return call + "this kernel has no time namespaces (they need Linux 5.6 with CONFIG_TIME_NS)."
+                        + notStarted;
+            case Errno.ENOSPC:
+                return call + "the limit of time namespaces is reached: see /proc/sys/user/max_time_namespaces, "
+                        + "in the user namespace of the test JVM and in each one above it." + notStarted;
+            case Errno.EPERM:
+                return call + "the child lacks CAP_SYS_ADMIN in its user namespace." + notStarted;
+            default:
+                return call + "see unshare(2) for what " + Errno.name(errno) + " means." + notStarted;
+        }
+    }
+
     static String flagNames(Set<NamespaceType> types) {
         return types.stream().filter(t -> t != NamespaceType.TIME).map(NamespaceType::cloneFlagName)
                 .collect(Collectors.joining("|"));

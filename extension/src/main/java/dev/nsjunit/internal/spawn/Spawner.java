@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * The only code that creates processes: {@code clone(2)} with the requested {@code CLONE_NEW*} flags, whose child
@@ -38,7 +39,8 @@ public final class Spawner {
     /** The channel's descriptor number in the child. */
     public static final int CHILD_CHANNEL_FD = 3;
 
-    private static final int EXEC_ERROR_FD = 4;
+    /** Where the chain writes the errnos of its checked steps and of a failed execve (O_CLOEXEC). */
+    static final int EXEC_ERROR_FD = 4;
     private static final int SYNC_FD = 5;
     /** Our descriptors are moved to this number or above before the chain runs, so no dup3 overwrites another. */
     private static final int FIRST_SOURCE_FD = 6;
@@ -104,9 +106,9 @@ public final class Spawner {
 
             CloneChain chain = new CloneChain();
             Pointer errnoAddress = LibC.INSTANCE.__errno_location();
-            List<NamespaceFile> joinedInChain = joinedInChain(joins);
-            buildChain(chain, types, joinedInChain, argv, environment, devNull, stdout[1], stderr[1], channel[1],
-                    execError[1], sync == null ? null : sync[0], errnoAddress);
+            List<IntFunction<String>> checkedSteps = buildChain(chain, types, joinedInChain(joins), argv,
+                    environment, devNull, stdout[1], stderr[1], channel[1], execError[1],
+                    sync == null ? null : sync[0], errnoAddress);
             Pointer firstContext = chain.build();
             int pid = joins.containsKey(NamespaceType.PID)
                     ? PidNamespaceEntry.cloneInto(joins.get(NamespaceType.PID), () -> cloneChild(types, joins,
@@ -120,7 +122,7 @@ public final class Spawner {
                     IdMaps.write(pid, LibC.INSTANCE.getuid(), LibC.INSTANCE.getgid());
                     sync[1].close(); // EOF releases the child's read(2).
                 }
-                awaitExec(execError[0], argv.get(0), joinedInChain);
+                awaitExec(execError[0], argv.get(0), checkedSteps);
             } catch (SpawnException | RuntimeException e) {
                 child.close();
                 throw e;
@@ -139,9 +141,12 @@ public final class Spawner {
         }
     }
 
-    private static void buildChain(CloneChain chain, Set<NamespaceType> types, List<NamespaceFile> joins,
-            List<String> argv, Map<String, String> environment, Fd stdin, Fd stdout, Fd stderr, Fd channel,
-            Fd execError, Fd syncRead, Pointer errnoAddress) {
+    /**
+     * Builds the chain; returns, for each of its checked steps in order, the message for its failure with an errno.
+     */
+    private static List<IntFunction<String>> buildChain(CloneChain chain, Set<NamespaceType> types,
+            List<NamespaceFile> joins, List<String> argv, Map<String, String> environment, Fd stdin, Fd stdout,
+            Fd stderr, Fd channel, Fd execError, Fd syncRead, Pointer errnoAddress) {
         // The child inherited the JVM's signal handlers, which are JVM code: a termination signal or a fault before
         // execve must kill it, not run them. (execve resets handled signals to their defaults anyway.) Until they
         // are reset every signal stays blocked (the child starts with the spawning thread's mask, which blocks
@@ -174,9 +179,19 @@ public final class Spawner {
             chain.call("dup3", syncRead.number(), SYNC_FD, LibC.O_CLOEXEC);
             firstToClose = SYNC_FD + 1;
         }
-        // One spare byte per join: a failed setns appends one to the path, see joinNamespaces.
-        Memory path = chain.retain(cString(argv.get(0), joins.size()));
-        joinNamespaces(chain, joins, path, errnoAddress);
+        boolean joinsMount = joins.stream().anyMatch(file -> file.type() == NamespaceType.MNT);
+        boolean newTime = types.contains(NamespaceType.TIME);
+        // One spare byte per checked step: a failed one appends one to the path, see CheckedSteps.
+        Memory path = chain.retain(cString(argv.get(0), joins.size() + (joinsMount ? 1 : 0) + (newTime ? 1 : 0)));
+        CheckedSteps checked = new CheckedSteps(chain, path, errnoAddress);
+        joinNamespaces(checked, joins);
+        if (joinsMount) {
+            // Joining a mount namespace moves the caller's root and working directory to that namespace's root.
+            String directory = System.getProperty("user.dir");
+            Memory cwd = chain.retain(cString(directory, 0));
+            checked.call(errno -> SpawnFailureAdvice.forChdirAfterJoin(directory, errno), "chdir",
+                    Pointer.nativeValue(cwd));
+        }
         // Closes every other descriptor the JVM had, the sync pipe's write end among them: a child that held it
         // while waiting would never see EOF if the parent died before writing the maps.
         chain.call("syscall", LibC.SYS_close_range, firstToClose, 0xFFFF_FFFFL, 0);
@@ -184,10 +199,10 @@ public final class Spawner {
             Memory oneByte = chain.retain(new Memory(8));
             chain.call("read", SYNC_FD, Pointer.nativeValue(oneByte), 1);
         }
-        if (types.contains(NamespaceType.TIME)) {
+        if (newTime) {
             // CLONE_NEWTIME (0x80) overlaps clone's exit-signal byte, so it cannot be a clone flag. unshare makes
             // a namespace for children only, and execve (Linux 6.2+) moves this process into it.
-            chain.call("unshare", NamespaceType.TIME.cloneFlag());
+            checked.call(SpawnFailureAdvice::forTimeUnshare, "unshare", NamespaceType.TIME.cloneFlag());
         }
         StringArray argvArray = chain.retain(new StringArray(argv.toArray(new String[0]), "UTF-8"));
         StringArray envArray = chain.retain(new StringArray(environment.entrySet().stream()
@@ -198,6 +213,7 @@ public final class Spawner {
         // CLONE_VM the very same memory, while that thread waits), so its errno sits at the parent's address.
         chain.call("write", EXEC_ERROR_FD, Pointer.nativeValue(errnoAddress), 4);
         chain.call("_exit", 127);
+        return checked.failures();
     }
 
     /**
@@ -224,26 +240,11 @@ public final class Spawner {
      * setns(2) in the child, a process of its own as joining a user or mount namespace requires (a time namespace
      * requires a copy of the JVM's memory besides, see {@link #cloneChild}), with the descriptors the child
      * inherited from the parent (still open: the chain closes them after this).
-     *
-     * <p>The chain cannot branch on a result, so each setns is followed by two steps that need none: errno (cleared
-     * before the call, which leaves it alone on success) is written to the exec-error pipe for the parent to read,
-     * and appended to {@code program} with strcat, which appends nothing for 0 and one byte for any errno (below
-     * 256, little-endian). A failed join thus makes the path one that does not exist: execve fails, and the program
-     * never runs in namespaces other than those asked for.
      */
-    private static void joinNamespaces(CloneChain chain, List<NamespaceFile> joins, Memory program,
-            Pointer errnoAddress) {
-        long errno = Pointer.nativeValue(errnoAddress);
+    private static void joinNamespaces(CheckedSteps checked, List<NamespaceFile> joins) {
         for (NamespaceFile file : joins) {
-            chain.call("memset", errno, 0, 4);
-            chain.call("setns", file.fd().number(), file.type().cloneFlag());
-            chain.call("write", EXEC_ERROR_FD, errno, 4);
-            chain.call("strcat", Pointer.nativeValue(program), errno);
-        }
-        if (joins.stream().anyMatch(file -> file.type() == NamespaceType.MNT)) {
-            // Joining a mount namespace moves the caller's root and working directory to that namespace's root.
-            Memory cwd = chain.retain(cString(System.getProperty("user.dir"), 0));
-            chain.call("chdir", Pointer.nativeValue(cwd));
+            checked.call(errno -> SpawnFailureAdvice.forJoin(file.path(), file.type(), errno), "setns",
+                    file.fd().number(), file.type().cloneFlag());
         }
     }
 
@@ -293,19 +294,19 @@ public final class Spawner {
 
     /**
      * Reads the exec-error pipe to its end, which comes once execve succeeded (the pipe is O_CLOEXEC) or the child
-     * died: first one errno per join of the chain, 0 for a success, then execve's errno if it failed.
+     * died: first one errno per checked step of the chain, 0 for a success, then execve's errno if it failed.
      */
-    private static void awaitExec(Fd execError, String program, List<NamespaceFile> joins) throws SpawnException {
-        int[] errnos = readErrnos(execError, joins.size() + 1);
-        for (int i = 0; i < errnos.length && i < joins.size(); i++) {
+    private static void awaitExec(Fd execError, String program, List<IntFunction<String>> checkedSteps)
+            throws SpawnException {
+        int[] errnos = readErrnos(execError, checkedSteps.size() + 1);
+        for (int i = 0; i < errnos.length && i < checkedSteps.size(); i++) {
             if (errnos[i] != 0) {
-                // execve failed too, as the failed join made it: only the join is news.
-                NamespaceFile file = joins.get(i);
-                throw new SpawnException(SpawnFailureAdvice.forJoin(file.path(), file.type(), errnos[i]), errnos[i]);
+                // execve failed too, as the failed step made it: only the step is news.
+                throw new SpawnException(checkedSteps.get(i).apply(errnos[i]), errnos[i]);
             }
         }
-        if (errnos.length > joins.size()) {
-            int code = errnos[joins.size()];
+        if (errnos.length > checkedSteps.size()) {
+            int code = errnos[checkedSteps.size()];
             throw new SpawnException(SpawnFailureAdvice.forExec(program, code), code);
         }
     }
