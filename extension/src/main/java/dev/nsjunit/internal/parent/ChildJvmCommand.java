@@ -51,9 +51,14 @@ final class ChildJvmCommand {
         }
     }
 
+    /** This JVM's own {@code java}: what children, the archive's training run and option probes start. */
+    static String javaExecutable() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     static List<String> build(Settings settings, ClassLoader testClassLoader) {
         List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaExecutable());
         List<String> userOptions = new ArrayList<>(inheritedOptions(
                 ManagementFactory.getRuntimeMXBean().getInputArguments()));
         userOptions.addAll(settings.childJvmArgs());

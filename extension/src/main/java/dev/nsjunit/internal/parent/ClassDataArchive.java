@@ -135,7 +135,7 @@ final class ClassDataArchive {
         Path log = archive.resolveSibling(archive.getFileName() + ".log");
         Files.deleteIfExists(partial);
         List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(ChildJvmCommand.javaExecutable());
         command.addAll(jvmOptions);
         // The AOT cache's training run starts a second JVM that writes the cache when the first one exits.
         command.add((aotCache() ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + partial);

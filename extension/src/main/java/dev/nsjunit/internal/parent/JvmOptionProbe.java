@@ -1,7 +1,6 @@
 package dev.nsjunit.internal.parent;
 
 import java.io.IOException;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +20,7 @@ final class JvmOptionProbe {
     /** True if {@code java options... -version} exits with 0; false on any doubt. */
     static boolean accepts(List<String> options) {
         List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(ChildJvmCommand.javaExecutable());
         command.addAll(options);
         command.add("-version");
         try {

@@ -179,13 +179,9 @@ public final class Spawner {
             chain.call("dup3", syncRead.number(), SYNC_FD, LibC.O_CLOEXEC);
             firstToClose = SYNC_FD + 1;
         }
-        boolean joinsMount = joins.stream().anyMatch(file -> file.type() == NamespaceType.MNT);
-        boolean newTime = types.contains(NamespaceType.TIME);
-        // One spare byte per checked step: a failed one appends one to the path, see CheckedSteps.
-        Memory path = chain.retain(cString(argv.get(0), joins.size() + (joinsMount ? 1 : 0) + (newTime ? 1 : 0)));
-        CheckedSteps checked = new CheckedSteps(chain, path, errnoAddress);
+        CheckedSteps checked = new CheckedSteps(chain, argv.get(0), errnoAddress);
         joinNamespaces(checked, joins);
-        if (joinsMount) {
+        if (joins.stream().anyMatch(file -> file.type() == NamespaceType.MNT)) {
             // Joining a mount namespace moves the caller's root and working directory to that namespace's root.
             String directory = System.getProperty("user.dir");
             Memory cwd = chain.retain(cString(directory, 0));
@@ -199,7 +195,7 @@ public final class Spawner {
             Memory oneByte = chain.retain(new Memory(8));
             chain.call("read", SYNC_FD, Pointer.nativeValue(oneByte), 1);
         }
-        if (newTime) {
+        if (types.contains(NamespaceType.TIME)) {
             // CLONE_NEWTIME (0x80) overlaps clone's exit-signal byte, so it cannot be a clone flag. unshare makes
             // a namespace for children only, and execve (Linux 6.2+) moves this process into it.
             checked.call(SpawnFailureAdvice::forTimeUnshare, "unshare", NamespaceType.TIME.cloneFlag());
@@ -207,7 +203,7 @@ public final class Spawner {
         StringArray argvArray = chain.retain(new StringArray(argv.toArray(new String[0]), "UTF-8"));
         StringArray envArray = chain.retain(new StringArray(environment.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new), "UTF-8"));
-        chain.call("execve", Pointer.nativeValue(path), Pointer.nativeValue(argvArray),
+        chain.call("execve", Pointer.nativeValue(checked.program()), Pointer.nativeValue(argvArray),
                 Pointer.nativeValue(envArray));
         // Only reached if execve failed. The child runs on the spawning thread's TLS (its own copy of it, or with
         // CLONE_VM the very same memory, while that thread waits), so its errno sits at the parent's address.
@@ -330,7 +326,7 @@ public final class Spawner {
     }
 
     /** {@code s} NUL-terminated, with room for {@code spare} more bytes (zeros). */
-    private static Memory cString(String s, int spare) {
+    static Memory cString(String s, int spare) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         Memory memory = new Memory(bytes.length + 1L + spare);
         memory.clear();
