@@ -47,6 +47,23 @@ final class ChildPool implements AutoCloseable {
 
     /** What a waiting child was started for; a test may take it only if it asks for exactly this. */
     record Key(Set<NamespaceType> types, List<String> command) {
+        // Written out: a record's own equals, hashCode and toString link through invokedynamic (ObjectMethods),
+        // which spins dozens of method-handle classes in the test JVM the first time; keys are compared for every
+        // isolated test.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && types.equals(key.types) && command.equals(key.command);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * types.hashCode() + command.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Key[types=" + types + ", command=" + command + "]";
+        }
     }
 
     /** A child started ahead, what for, and how many tests had taken children when it was started. */
