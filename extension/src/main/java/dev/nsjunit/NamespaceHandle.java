@@ -86,9 +86,7 @@ public final class NamespaceHandle implements AutoCloseable {
         String call = "umount2(" + path + ", MNT_DETACH) failed: " + Errno.describe(errno) + " — ";
         String alive = type + " namespace " + inode + " stays alive; unmount it by hand with `umount " + path + "`";
         if (errno == Errno.EINVAL) {
-            return call + path + " is still a mount point, which this process may not unmount: a mount its mount "
-                    + "namespace got from a more privileged one is locked there. The " + alive + " in the mount "
-                    + "namespace that mounted it";
+            return call + MountPoints.lockedMount(path) + " The " + alive + " in the mount namespace that mounted it";
         }
         return call + "the " + alive;
     }

@@ -39,6 +39,15 @@ public final class MountPoints {
     }
 
     /**
+     * Why {@code umount2} said EINVAL for {@code path} though it is still a mount point: EINVAL is the answer for a
+     * path that is no mount point, and also for a mount this process may not unmount.
+     */
+    public static String lockedMount(Path path) {
+        return path + " is still a mount point, which this process may not unmount: a mount its mount namespace got "
+                + "from a more privileged one is locked there.";
+    }
+
+    /**
      * The mount points of a mountinfo text: the fifth field of each line, in which the kernel writes a space, tab,
      * newline and backslash as the octal escapes {@code \040}, {@code \011}, {@code \012} and {@code \134}.
      */

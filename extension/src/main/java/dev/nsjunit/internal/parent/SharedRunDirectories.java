@@ -3,6 +3,7 @@ package dev.nsjunit.internal.parent;
 import com.sun.jna.LastErrorException;
 import dev.nsjunit.NamespaceType;
 import dev.nsjunit.Namespaces;
+import dev.nsjunit.internal.MountPoints;
 import dev.nsjunit.internal.libc.Errno;
 import dev.nsjunit.internal.libc.LibC;
 import java.io.IOException;
@@ -156,14 +157,30 @@ final class SharedRunDirectories {
             try {
                 LibC.INSTANCE.umount2(path.toString(), LibC.MNT_DETACH | LibC.UMOUNT_NOFOLLOW);
             } catch (LastErrorException e) {
-                if (e.getErrorCode() == Errno.EINVAL) {
-                    return true;
+                String failed = "umount2(" + path + ", MNT_DETACH|UMOUNT_NOFOLLOW) failed: "
+                        + Errno.describe(e.getErrorCode()) + " — ";
+                String byHand = "the namespace it keeps stays alive until you run `umount -l " + path + "` by hand";
+                if (e.getErrorCode() != Errno.EINVAL) {
+                    problems.add(failed + (e.getErrorCode() == Errno.EPERM
+                            ? "unmounting needs CAP_SYS_ADMIN over this mount namespace (root); " : "") + byHand);
+                    return false;
                 }
-                problems.add("umount2(" + path + ", MNT_DETACH|UMOUNT_NOFOLLOW) failed: "
-                        + Errno.describe(e.getErrorCode()) + (e.getErrorCode() == Errno.EPERM
-                                ? " — unmounting needs CAP_SYS_ADMIN over this mount namespace (root)" : "")
-                        + "; the namespace it keeps stays alive until you run `umount -l " + path + "` by hand");
-                return false;
+                // EINVAL also answers a mount this process may not unmount: only the mount table tells them apart.
+                // A symbolic link, which UMOUNT_NOFOLLOW does not follow, is no mount point.
+                boolean mounted;
+                try {
+                    mounted = !Files.isSymbolicLink(path) && MountPoints.isMountPoint(path);
+                } catch (UncheckedIOException unreadable) {
+                    problems.add(failed + "and whether it is still mounted cannot be told: " + unreadable.getMessage()
+                            + "; " + byHand);
+                    return false;
+                }
+                if (mounted) {
+                    problems.add(failed + MountPoints.lockedMount(path) + " It is left, with the directories above "
+                            + "it; " + byHand + " in the mount namespace that mounted it");
+                    return false;
+                }
+                return true;
             }
         }
         problems.add(path + " is still mounted after " + MAX_STACKED_MOUNTS + " unmounts; not nsjunit's, left alone");

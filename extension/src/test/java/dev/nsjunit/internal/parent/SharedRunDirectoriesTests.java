@@ -3,11 +3,14 @@ package dev.nsjunit.internal.parent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nsjunit.NamespaceType;
+import dev.nsjunit.NamespaceHandle;
 import dev.nsjunit.Namespaces;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -63,6 +66,36 @@ class SharedRunDirectoriesTests {
         assertThat(temp.resolve(lines.get(0))).isDirectory();
         assertThat(lines.get(1)).as("a leftover of that pid namespace: whether its owner is gone cannot be told there")
                 .isEqualTo("left alone");
+    }
+
+    @Test
+    @DisplayName("a leftover mount that a mount namespace holds locked is reported as such, and its directory kept")
+    void lockedLeftoverMountIsReported() throws IOException, InterruptedException {
+        Path ours = SharedRunDirectories.create(temp);
+        String[] name = ours.getFileName().toString().split("-");
+        // A pid no process has: the owner is gone.
+        Path key = Files.createDirectories(temp.resolve(named("999999999", 1, Long.parseLong(name[4]), 1))
+                .resolve("key"));
+        Path file = key.resolve("uts");
+        try (NamespaceHandle handle = Namespaces.keepAlive(ProcessHandle.current().pid(), NamespaceType.UTS,
+                file)) {
+            // A new mount namespace in a new user namespace gets our mounts locked: none can be unmounted there.
+            Process jvm = new ProcessBuilder("unshare", "--user", "--map-root-user", "--mount",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), SweepMain.class.getName(), temp.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+
+            assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(output).isEqualTo("umount2(" + file + ", MNT_DETACH|UMOUNT_NOFOLLOW) failed: EINVAL (22) — "
+                    + file + " is still a mount point, which this process may not unmount: a mount its mount "
+                    + "namespace got from a more privileged one is locked there. It is left, with the directories "
+                    + "above it; the namespace it keeps stays alive until you run `umount -l " + file + "` by hand "
+                    + "in the mount namespace that mounted it");
+            assertThat(file).exists();
+        }
+        assertThat(SharedRunDirectories.sweep(temp)).as("swept where the mount is not locked").isEmpty();
+        assertThat(key.getParent()).doesNotExist();
     }
 
     private static String named(String pid, long start, long pidNamespace, int random) {
