@@ -68,17 +68,38 @@ public final class IsolationCheck {
     public static String table(Namespaces parent, Namespaces child, Set<NamespaceType> requested,
             Map<NamespaceType, Long> joined) {
         List<Mismatch> mismatches = mismatches(parent, child, requested, joined);
-        String row = joined.isEmpty() ? "%-7s %-9s %-13s %-13s %s%n" : "%-7s %-18s %-13s %-13s %s%n";
-        StringBuilder table = new StringBuilder(String.format(row,
-                "type", "expected", "parent inode", "child inode", "verdict"));
+        int expectedWidth = joined.isEmpty() ? 9 : 18;
+        StringBuilder table = new StringBuilder();
+        row(table, expectedWidth, "type", "expected", "parent inode", "child inode", "verdict");
         for (NamespaceType type : NamespaceType.values()) {
             boolean bad = mismatches.stream().anyMatch(m -> m.type() == type);
             String expected = joined.containsKey(type) ? "joined " + joined.get(type)
                     : requested.contains(type) ? "new" : "shared";
-            table.append(String.format(row, type, expected, inodeText(parent, type), inodeText(child, type),
-                    bad ? "MISMATCH" : "ok"));
+            row(table, expectedWidth, type.toString(), expected, inodeText(parent, type), inodeText(child, type),
+                    bad ? "MISMATCH" : "ok");
         }
         return table.toString();
+    }
+
+    /**
+     * One line of left-aligned columns, as {@code %-7s %-9s %-13s %-13s %s%n} would give: built for every isolated
+     * test, where a Formatter would parse its pattern again for each row.
+     */
+    private static void row(StringBuilder table, int expectedWidth, String type, String expected, String parent,
+            String child, String verdict) {
+        padded(table, type, 7);
+        padded(table, expected, expectedWidth);
+        padded(table, parent, 13);
+        padded(table, child, 13);
+        table.append(verdict).append(System.lineSeparator());
+    }
+
+    private static void padded(StringBuilder table, String cell, int width) {
+        table.append(cell);
+        for (int i = cell.length(); i < width; i++) {
+            table.append(' ');
+        }
+        table.append(' ');
     }
 
     private static String inodeText(Namespaces namespaces, NamespaceType type) {

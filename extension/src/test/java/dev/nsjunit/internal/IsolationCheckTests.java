@@ -68,4 +68,30 @@ class IsolationCheckTests {
             System.setProperty("os.version", kernel);
         }
     }
+
+    @Test
+    @DisplayName("the table's columns: left-aligned, the expected one wider where a namespace was joined, a type "
+            + "the kernel lacks shown as -")
+    void tableColumns() {
+        Namespaces parent = snapshot(100, 1000);
+        Map<NamespaceType, Long> inodes = new EnumMap<>(with(parent, NamespaceType.UTS, 4026532999L).inodes());
+        inodes.remove(NamespaceType.TIME);
+        Namespaces child = Namespaces.fromInodes(200, inodes);
+
+        assertThat(IsolationCheck.table(parent, child, EnumSet.of(NamespaceType.UTS))).isEqualTo(""
+                + "type    expected  parent inode  child inode   verdict\n"
+                + "cgroup  shared    1000          1000          ok\n"
+                + "ipc     shared    1001          1001          ok\n"
+                + "mnt     shared    1002          1002          ok\n"
+                + "net     shared    1003          1003          ok\n"
+                + "pid     shared    1004          1004          ok\n"
+                + "time    shared    1005          -             ok\n"
+                + "user    shared    1006          1006          ok\n"
+                + "uts     new       1007          4026532999    ok\n");
+        assertThat(IsolationCheck.table(parent, with(parent, NamespaceType.NET, 9), EnumSet.noneOf(
+                NamespaceType.class), Map.of(NamespaceType.NET, 9L)).lines()).startsWith(
+                "type    expected           parent inode  child inode   verdict",
+                "cgroup  shared             1000          1000          ok")
+                .contains("net     joined 9           1003          9             ok");
+    }
 }
