@@ -3,7 +3,6 @@ package dev.nsjunit.internal.libc;
 import com.sun.jna.Function;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
@@ -14,7 +13,8 @@ import com.sun.jna.Pointer;
  */
 public interface LibC extends Library {
 
-    LibC INSTANCE = Native.load("c", LibC.class);
+    /** Bound function by function, without a proxy class ({@link LibCBinding}). */
+    LibC INSTANCE = new LibCBinding();
 
     /** The library itself, for functions whose address is needed rather than a call: the clone chain's steps. */
     static Function function(String name) {
