@@ -3,6 +3,9 @@ package dev.nsjunit.internal.libc;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@link LibC}, each method calling its C function through a JNA {@link Function}, instead of the proxy that
@@ -187,6 +190,22 @@ final class LibCBinding implements LibC {
     @Override
     public long syscall(long number, long first, long second) {
         return syscall.function().invokeLong(new Object[] {number, first, second});
+    }
+
+    /** Each C function bound here, and whether its failures are thrown: what the tests compare with {@link LibC}. */
+    Map<String, Boolean> symbols() {
+        Map<String, Boolean> symbols = new TreeMap<>();
+        for (Field field : LibCBinding.class.getDeclaredFields()) {
+            if (field.getType() == Symbol.class) {
+                try {
+                    Symbol symbol = (Symbol) field.get(this);
+                    symbols.put(symbol.name, symbol.setsErrno);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return symbols;
     }
 
     /** The fixed arguments of a variadic call, then the variadic ones. */

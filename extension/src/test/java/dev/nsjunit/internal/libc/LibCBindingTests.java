@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.jna.LastErrorException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -54,5 +59,19 @@ class LibCBindingTests {
             libc.close(pipe[0]);
             libc.close(pipe[1]);
         }
+    }
+
+    @Test
+    @DisplayName("every function of the interface is bound by its C name, its failures thrown where it declares so")
+    void everyFunctionBoundWithItsErrnoFlag() {
+        Map<String, Boolean> declared = new TreeMap<>();
+        for (Method method : LibC.class.getDeclaredMethods()) {
+            if (!Modifier.isStatic(method.getModifiers())) {
+                declared.put(method.getName(), Arrays.asList(method.getExceptionTypes())
+                        .contains(LastErrorException.class));
+            }
+        }
+
+        assertThat(((LibCBinding) libc).symbols()).isEqualTo(declared);
     }
 }
