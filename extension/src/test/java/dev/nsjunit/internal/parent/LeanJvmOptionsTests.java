@@ -2,6 +2,9 @@ package dev.nsjunit.internal.parent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -15,6 +18,21 @@ class LeanJvmOptionsTests {
         assertThat(LeanJvmOptions.forChild(List.of("-Dx=y", "-ea"), Map.of())).startsWith("-XX:+UseSerialGC",
                 "-Xms8m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData")
                 .contains("-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=6");
+    }
+
+    @Test
+    @DisplayName("a child maps the class-data archives where they were dumped, not at a random address to relocate")
+    void archivesMappedInPlace() throws IOException, InterruptedException {
+        List<String> options = LeanJvmOptions.forChild(List.of(), Map.of());
+        assertThat(options).containsSubsequence(LeanJvmOptions.MAP_ARCHIVES_IN_PLACE);
+
+        List<String> command = new ArrayList<>(List.of(ChildJvmCommand.javaExecutable()));
+        command.addAll(options);
+        command.addAll(List.of("-Xlog:cds=info", "-version"));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String log = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(java.waitFor()).as(log).isZero();
+        assertThat(log).contains("Mapped static").doesNotContain("at an alternative address");
     }
 
     @Test
