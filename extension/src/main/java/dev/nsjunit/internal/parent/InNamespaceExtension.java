@@ -1,6 +1,7 @@
 package dev.nsjunit.internal.parent;
 
 import dev.nsjunit.InNamespace;
+import dev.nsjunit.NamespaceType;
 import dev.nsjunit.internal.child.ChildBooter;
 import dev.nsjunit.internal.spawn.SpawnPlatform;
 import java.lang.reflect.Method;
@@ -107,6 +108,12 @@ public final class InNamespaceExtension implements InvocationInterceptor {
         Optional<String> unsupported = SpawnPlatform.unsupportedReason();
         if (unsupported.isPresent()) {
             throw new TestAbortedException("nsjunit cannot create namespaces here: " + unsupported.get());
+        }
+        if (request.types().contains(NamespaceType.TIME)) {
+            Optional<String> noTime = SpawnPlatform.newTimeNamespaceUnsupportedReason();
+            if (noTime.isPresent()) {
+                throw new TestAbortedException("nsjunit cannot create a time namespace here: " + noTime.get());
+            }
         }
         return new ChildRun(context, request, settings).run();
     }

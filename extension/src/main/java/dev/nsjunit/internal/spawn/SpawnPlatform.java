@@ -3,6 +3,8 @@ package dev.nsjunit.internal.spawn;
 import com.sun.jna.Platform;
 import dev.nsjunit.internal.libc.LibC;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Decides whether this machine can run the clone chain at all: Linux, glibc, x86-64 or aarch64. */
 public final class SpawnPlatform {
@@ -25,6 +27,31 @@ public final class SpawnPlatform {
         }
         return Optional.empty();
     }
+
+    /**
+     * Why a new time namespace cannot be had on this kernel, or empty if it can. The child is put into its time
+     * namespace by {@code execve}, which moves a process into its {@code time_ns_for_children} only since Linux 6.2;
+     * before that the child would run in the test JVM's time namespace and fail the isolation check.
+     */
+    public static Optional<String> newTimeNamespaceUnsupportedReason() {
+        return newTimeNamespaceUnsupportedReason(System.getProperty("os.version"));
+    }
+
+    static Optional<String> newTimeNamespaceUnsupportedReason(String kernelRelease) {
+        Matcher version = RELEASE.matcher(kernelRelease);
+        if (version.lookingAt()) {
+            int major = Integer.parseInt(version.group(1));
+            int minor = Integer.parseInt(version.group(2));
+            if (major > 6 || major == 6 && minor >= 2) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of("a new time namespace needs Linux 6.2 or later, and this kernel is " + kernelRelease
+                + ": the child JVM enters its time namespace at execve, which moves a process into a time namespace "
+                + "only since Linux 6.2. Run this test on a newer kernel, or leave time out of @InNamespace here");
+    }
+
+    private static final Pattern RELEASE = Pattern.compile("(\\d+)\\.(\\d+)");
 
     /** Looked up once: asked before every isolated test, and the C library does not change meanwhile. */
     private static final class CLibrary {
