@@ -14,8 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A network namespace (Linux 2.6.29) gives a test devices, addresses and ports of its own: it starts with only a
- * loopback device, which nsjunit brings up, and a port it listens on is not taken on the host.
+ * A network namespace (Linux 2.6.29) gives a test devices, addresses and ports of its own: it starts with a loopback
+ * device, which nsjunit brings up, and a port it listens on is not taken on the host. Where a tunnel module is loaded
+ * (ipip, sit, ip_gre, ...), the kernel also gives every new network namespace that module's fallback device, down,
+ * unless the sysctl net.core.fb_tunnels_only_for_init_net says otherwise.
  */
 class NetNamespaceSampleTest {
 
@@ -23,14 +25,22 @@ class NetNamespaceSampleTest {
 
     @Test
     @InNamespace(net = true)
-    void hasOnlyLoopbackAndItIsUp() throws IOException {
-        // Ask the kernel, as NetworkInterface does: /sys/class/net would still list the host's devices, because
-        // sysfs shows the network namespace of whoever mounted it.
-        assertThat(NetworkInterface.networkInterfaces()).singleElement().satisfies(device -> {
-            assertThat(device.getName()).isEqualTo("lo");
-            assertThat(device.isUp()).isTrue();
-        });
+    void hasLoopbackUpAndNoDeviceOfTheHost() throws IOException {
+        // Ask the kernel: /proc/self/net/dev lists every device of this namespace, up or down. /sys/class/net would
+        // still list the host's, because sysfs shows the network namespace of whoever mounted it.
+        List<String> devices = Files.readAllLines(Path.of("/proc/self/net/dev")).stream().skip(2)
+                .map(line -> line.substring(0, line.indexOf(':')).trim()).toList();
+
+        assertThat(devices).contains("lo").allMatch(name -> name.equals("lo") || FALLBACK_TUNNELS.contains(name));
+        assertThat(NetworkInterface.getByName("lo").isUp()).isTrue();
+        for (String tunnel : devices.stream().filter(FALLBACK_TUNNELS::contains).toList()) {
+            assertThat(NetworkInterface.getByName(tunnel).isUp()).as("fallback device %s", tunnel).isFalse();
+        }
     }
+
+    /** The devices tunnel modules add to each new network namespace, named as the kernel's drivers name them. */
+    private static final List<String> FALLBACK_TUNNELS = List.of("tunl0", "sit0", "gre0", "gretap0", "erspan0",
+            "ip_vti0", "ip6_vti0", "ip6tnl0", "ip6gre0");
 
     @Test
     @InNamespace(net = true)

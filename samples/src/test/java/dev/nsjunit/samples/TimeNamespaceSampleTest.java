@@ -12,9 +12,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * A time namespace (Linux 5.6) gives a test its own offsets for the monotonic and boot-time clocks. nsjunit's child
- * JVM enters a new one at {@code execve} (which needs Linux 6.2), and from then on its offsets stay at zero: the
- * test's clocks read as the host's, in a namespace of its own.
+ * A time namespace (Linux 5.6) gives a test its own offsets for the monotonic and boot-time clocks. A new one starts
+ * with the offsets of the namespace it was made from, and nsjunit's child JVM enters it at {@code execve} (which
+ * needs Linux 6.2), after which they cannot change: the test's clocks read as the test JVM's, in a namespace of its
+ * own.
  */
 class TimeNamespaceSampleTest {
 
@@ -25,6 +26,15 @@ class TimeNamespaceSampleTest {
 
         assertThat(Namespaces.current().inode(NamespaceType.TIME))
                 .isNotEqualTo(Namespaces.of(hostJvm).inode(NamespaceType.TIME));
+    }
+
+    @Test
+    @InNamespace(time = true)
+    void startsWithTheOffsetsOfTheTestJvmsNamespace() throws IOException {
+        long hostJvm = ProcessHandle.current().parent().orElseThrow().pid();
+
+        assertThat(Files.readAllLines(Path.of("/proc/self/timens_offsets")))
+                .isEqualTo(Files.readAllLines(Path.of("/proc/" + hostJvm + "/timens_offsets")));
     }
 
     @Test
