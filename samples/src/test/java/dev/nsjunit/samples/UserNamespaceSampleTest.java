@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * uid is mapped to 0 inside, files it creates belong to you outside, and the host's namespaces stay out of reach.
  * This is what lets an unprivileged user ask for the other types.
  */
+@Tag("rootless")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UserNamespaceSampleTest {
 
