@@ -38,6 +38,17 @@ public final class MountPoints {
         }
     }
 
+    /** The mount points strictly below {@code directory}, in the mount table's order (empty if it cannot be read). */
+    public static List<String> under(Path directory) {
+        String prefix = directory.toString() + "/";
+        try {
+            return parse(Files.readString(MOUNTINFO)).stream().filter(point -> point.startsWith(prefix))
+                    .collect(Collectors.toList());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /**
      * Why {@code umount2} said EINVAL for {@code path} though it is still a mount point: EINVAL is the answer for a
      * path that is no mount point, and also for a mount this process may not unmount.

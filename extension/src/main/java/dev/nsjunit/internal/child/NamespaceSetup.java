@@ -6,6 +6,7 @@ import dev.nsjunit.NamespaceType;
 import dev.nsjunit.internal.libc.Errno;
 import dev.nsjunit.internal.libc.Fd;
 import dev.nsjunit.internal.libc.LibC;
+import dev.nsjunit.internal.spawn.SpawnFailureAdvice;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,10 +72,7 @@ final class NamespaceSetup {
             LibC.INSTANCE.mount("proc", "/proc", "proc", LibC.MS_NOSUID | LibC.MS_NODEV | LibC.MS_NOEXEC, null);
         } catch (LastErrorException e) {
             String cause = e.getErrorCode() == Errno.EPERM && types.contains(NamespaceType.USER)
-                    ? " — in a user namespace the kernel allows a new proc mount only where the host's /proc is "
-                            + "not partly covered by other mounts; many containers cover parts of it "
-                            + "(/proc/kcore, /proc/sys, ...). Run without user = true as root, or in a container "
-                            + "started with --security-opt systempaths=unconfined."
+                    ? " — " + SpawnFailureAdvice.maskedProc()
                     : " — mounting a fresh /proc for the new pid namespace was refused.";
             throw new SetupFailure("mount(\"proc\", \"/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC) failed: "
                     + Errno.describe(e.getErrorCode()) + cause, e);

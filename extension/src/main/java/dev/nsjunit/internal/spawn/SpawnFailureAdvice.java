@@ -11,9 +11,45 @@ import java.util.stream.Collectors;
  * user can do, the way bubblewrap maps errnos to advice. Pure, so that causes this machine cannot produce
  * (AppArmor, Debian's sysctl) are tested too.
  */
-final class SpawnFailureAdvice {
+public final class SpawnFailureAdvice {
 
     private SpawnFailureAdvice() {
+    }
+
+    /** Why unprivileged user namespaces fail with Debian's switch off, and the fix. */
+    public static String unprivilegedUsernsCloneOff() {
+        return "kernel.unprivileged_userns_clone=0 (Debian 10 and older) forbids user namespaces to unprivileged "
+                + "users. Run 'sysctl -w kernel.unprivileged_userns_clone=1' as root, or run the tests as root.";
+    }
+
+    /** What a seccomp filter or security module does to namespace creation, and where to turn it off. */
+    public static String seccompOrSecurityModule() {
+        return "a seccomp filter (Docker's default profile) or a security module denies namespace creation here. "
+                + "In a container, run it with --security-opt seccomp=unconfined (or a profile that allows clone "
+                + "with CLONE_NEW* flags); elsewhere, check 'dmesg' for an AppArmor or SELinux denial.";
+    }
+
+    /** What {@code user.max_user_namespaces} at {@code value} means, and the fix. */
+    public static String maxUserNamespaces(String value) {
+        return "no user namespace may be created: user.max_user_namespaces is " + value + " (0 turns user "
+                + "namespaces off; it is also the limit per user, and nesting stops at 32 levels). Raise it as root "
+                + "with 'sysctl -w user.max_user_namespaces=15000'.";
+    }
+
+    /** Ubuntu's AppArmor restriction of unprivileged user namespaces, and the fix. */
+    public static String apparmorRestriction() {
+        return "kernel.apparmor_restrict_unprivileged_userns=1 (the default from Ubuntu 24.04, also on GitHub's "
+                + "ubuntu-24.04 runners) lets an unprivileged process create a user namespace but gives it no "
+                + "capabilities there. Run 'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0' as root, "
+                + "or add an AppArmor profile that grants 'userns' to the java binary.";
+    }
+
+    /** Why a fresh /proc cannot be mounted in a user namespace where the host's is partly covered, and the fix. */
+    public static String maskedProc() {
+        return "in a user namespace the kernel allows a new proc mount only where the host's /proc is not partly "
+                + "covered by other mounts; many containers cover parts of it (/proc/kcore, /proc/sys, ...). Run "
+                + "without user = true as root, or in a container started with --security-opt "
+                + "systempaths=unconfined.";
     }
 
     static String forClone(int errno, Set<NamespaceType> types, HostFacts facts) {
@@ -25,21 +61,13 @@ final class SpawnFailureAdvice {
                     return call + lacksCapSysAdmin(facts, "creating " + typeNames(types) + " namespaces");
                 }
                 if (user && facts.unprivilegedUsernsClone().filter("0"::equals).isPresent()) {
-                    return call + "kernel.unprivileged_userns_clone=0 (Debian 10 and older) forbids user namespaces "
-                            + "to unprivileged users. Run 'sysctl -w kernel.unprivileged_userns_clone=1' as root, "
-                            + "or run the tests as root.";
+                    return call + unprivilegedUsernsCloneOff();
                 }
                 return call + "the kernel refused although " + (user ? "a user namespace was requested"
-                        : "the process has CAP_SYS_ADMIN") + ": a seccomp filter (Docker's default profile) "
-                        + "or a security module denies namespace creation here. In a container, run it with "
-                        + "--security-opt seccomp=unconfined (or a profile that allows clone with CLONE_NEW* "
-                        + "flags); elsewhere, check 'dmesg' for an AppArmor or SELinux denial.";
+                        : "the process has CAP_SYS_ADMIN") + ": " + seccompOrSecurityModule();
             case Errno.ENOSPC:
                 if (user) {
-                    return call + "no user namespace may be created: user.max_user_namespaces is "
-                            + facts.maxUserNamespaces().orElse("unknown") + " (0 turns user namespaces off; it "
-                            + "is also the limit per user, and nesting stops at 32 levels). Raise it as root with "
-                            + "'sysctl -w user.max_user_namespaces=15000'.";
+                    return call + maxUserNamespaces(facts.maxUserNamespaces().orElse("unknown"));
                 }
                 return call + "a per-user limit on namespaces was reached (see /proc/sys/user/max_*_namespaces); "
                         + "raise it with sysctl, or end leftover processes that hold namespaces.";
@@ -72,10 +100,7 @@ final class SpawnFailureAdvice {
     static String forIdMap(String file, String content, int errno, HostFacts facts) {
         String call = "writing '" + content + "' to " + file + " failed: " + Errno.describe(errno) + " — ";
         if (errno == Errno.EPERM && facts.apparmorRestrictUnprivilegedUserns().filter("1"::equals).isPresent()) {
-            return call + "kernel.apparmor_restrict_unprivileged_userns=1 (Ubuntu 23.10 and later, GitHub's "
-                    + "ubuntu-24.04 runners) lets an unprivileged process create a user namespace but gives it no "
-                    + "capabilities there. Run 'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0' as root, "
-                    + "or add an AppArmor profile that grants 'userns' to the java binary.";
+            return call + apparmorRestriction();
         }
         if (errno == Errno.EPERM) {
             return call + "an unprivileged process may map only its own uid and gid, and only after writing "
