@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
  * A cgroup namespace (Linux 4.6) changes how a test sees the control group tree, not where it sits in it: the
  * cgroup the test JVM started in becomes the root of its view, while limits and accounting stay the host's.
  */
+// tag::sample[]
 class CgroupNamespaceSampleTest {
 
     @Test
@@ -22,3 +23,4 @@ class CgroupNamespaceSampleTest {
         assertThat(Files.readAllLines(Path.of("/proc/self/cgroup"))).allSatisfy(line -> assertThat(line).endsWith(":/"));
     }
 }
+// end::sample[]

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * An IPC namespace (Linux 2.6.19) gives a test System V IPC objects and POSIX message queues of its own: a message
  * queue created inside is never seen by the host, and is gone with the namespace.
  */
+// tag::sample[]
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IpcNamespaceSampleTest {
 
@@ -66,3 +67,4 @@ class IpcNamespaceSampleTest {
         int msgget(int key, int msgflg) throws LastErrorException;
     }
 }
+// end::sample[]

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * system mounted inside, and every file written on it, stays out of the host's sight and is gone with the
  * namespace.
  */
+// tag::sample[]
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MountNamespaceSampleTest {
 
@@ -60,3 +61,4 @@ class MountNamespaceSampleTest {
                 throws LastErrorException;
     }
 }
+// end::sample[]

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * (ipip, sit, ip_gre, ...), the kernel also gives every new network namespace that module's fallback device, down,
  * unless the sysctl net.core.fb_tunnels_only_for_init_net says otherwise.
  */
+// tag::sample[]
 class NetNamespaceSampleTest {
 
     private static final int PORT = 47113;
@@ -75,3 +76,4 @@ class NetNamespaceSampleTest {
         return ports;
     }
 }
+// end::sample[]

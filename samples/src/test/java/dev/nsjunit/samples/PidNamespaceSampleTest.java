@@ -14,6 +14,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * namespace for a fresh {@code /proc}, it sees only the processes it started. Whatever it leaves running dies
  * with it.
  */
+// tag::sample[]
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PidNamespaceSampleTest {
 
@@ -45,3 +46,4 @@ class PidNamespaceSampleTest {
                 .noneMatch(commandLine -> commandLine.endsWith("sleep " + SECONDS));
     }
 }
+// end::sample[]

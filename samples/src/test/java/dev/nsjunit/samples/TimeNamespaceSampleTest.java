@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * needs Linux 6.2), after which they cannot change: the test's clocks read as the test JVM's, in a namespace of its
  * own.
  */
+// tag::sample[]
 class TimeNamespaceSampleTest {
 
     @Test
@@ -45,3 +46,4 @@ class TimeNamespaceSampleTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("Permission denied");
     }
 }
+// end::sample[]

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * uid is mapped to 0 inside, files it creates belong to you outside, and the host's namespaces stay out of reach.
  * This is what lets an unprivileged user ask for the other types.
  */
+// tag::sample[]
 @Tag("rootless")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UserNamespaceSampleTest {
@@ -95,3 +96,4 @@ class UserNamespaceSampleTest {
         int sethostname(byte[] name, long len) throws LastErrorException;
     }
 }
+// end::sample[]

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * A UTS namespace (Linux 2.6.19) gives a test a host name of its own: whatever the test names its machine, the
  * host keeps its name.
  */
+// tag::sample[]
 // tag::excerpt[]
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UtsNamespaceSampleTest {
@@ -45,4 +46,5 @@ class UtsNamespaceSampleTest {
         assertThat(Files.readString(HOSTNAME).strip()).isNotIn("box", "renamed-inside");
     }
 }
+// end::sample[]
 // end::excerpt[]
