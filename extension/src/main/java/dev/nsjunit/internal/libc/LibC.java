@@ -178,4 +178,7 @@ public interface LibC extends Library {
 
     /** {@code long syscall(long number, ...)} with two arguments, for calls glibc 2.31 has no wrapper for. */
     long syscall(long number, long first, long second) throws LastErrorException;
+
+    /** {@code long syscall(long number, ...)} with three arguments. */
+    long syscall(long number, long first, long second, long third) throws LastErrorException;
 }

@@ -192,6 +192,11 @@ final class LibCBinding implements LibC {
         return syscall.function().invokeLong(new Object[] {number, first, second});
     }
 
+    @Override
+    public long syscall(long number, long first, long second, long third) {
+        return syscall.function().invokeLong(new Object[] {number, first, second, third});
+    }
+
     /** Each C function bound here, and whether its failures are thrown: what the tests compare with {@link LibC}. */
     Map<String, Boolean> symbols() {
         Map<String, Boolean> symbols = new TreeMap<>();

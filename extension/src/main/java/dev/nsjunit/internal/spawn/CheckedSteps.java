@@ -17,7 +17,10 @@ import java.util.function.IntFunction;
  */
 final class CheckedSteps {
 
-    /** More than a chain has: a setns per namespace type, a chdir after joining a mount namespace, an unshare. */
+    /**
+     * More than a chain has: a setns per namespace type, a chdir after joining a mount namespace, close_range, an
+     * unshare.
+     */
     private static final int MOST_STEPS = 16;
 
     private final CloneChain chain;

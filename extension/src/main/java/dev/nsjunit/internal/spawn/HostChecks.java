@@ -1,14 +1,13 @@
 package dev.nsjunit.internal.spawn;
 
 import dev.nsjunit.internal.MountPoints;
+import dev.nsjunit.internal.libc.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads, without changing anything, the facts of this machine that the failure messages of nsjunit know causes
@@ -16,8 +15,6 @@ import java.util.regex.Pattern;
  * /proc, and what later features need (overlayfs, veth, tbf, netem).
  */
 public final class HostChecks {
-
-    private static final Pattern RELEASE = Pattern.compile("(\\d+)\\.(\\d+)");
 
     private HostChecks() {
     }
@@ -27,8 +24,7 @@ public final class HostChecks {
         String release = System.getProperty("os.version");
         List<HostCheck> checks = new ArrayList<>();
         checks.add(platform());
-        checks.add(kernelAtLeast("close_range(2), to close the child's inherited descriptors", release, 5, 9,
-                "Linux 5.9 or later closes them in one call; use a newer kernel"));
+        checks.add(closeRange(InheritedDescriptors.closeRangeRefusal(), release));
         checks.add(SpawnPlatform.newTimeNamespaceUnsupportedReason(release)
                 .map(reason -> HostCheck.no("a new time namespace at execve", "Linux " + release, reason))
                 .orElse(HostCheck.ok("a new time namespace at execve", "Linux " + release + " (6.2 or later)")));
@@ -54,12 +50,11 @@ public final class HostChecks {
                 .orElse(HostCheck.ok("platform", found + ", glibc"));
     }
 
-    static HostCheck kernelAtLeast(String what, String release, int major, int minor, String advice) {
-        Matcher version = RELEASE.matcher(release);
-        boolean atLeast = version.lookingAt() && (Integer.parseInt(version.group(1)) > major
-                || Integer.parseInt(version.group(1)) == major && Integer.parseInt(version.group(2)) >= minor);
-        return atLeast ? HostCheck.ok(what, "Linux " + release)
-                : HostCheck.no(what, "Linux " + release + ", before " + major + "." + minor, advice);
+    /** Not in the way either way: without close_range the child closes each inherited descriptor on its own. */
+    static HostCheck closeRange(Optional<Integer> refusal, String release) {
+        String what = "close_range(2), to close the child's inherited descriptors";
+        return HostCheck.ok(what, refusal.map(errno -> "refused (" + Errno.name(errno) + ", Linux " + release
+                + "): the child closes them one by one instead").orElse("works (Linux " + release + ")"));
     }
 
     static HostCheck maxUserNamespaces(Optional<String> value) {

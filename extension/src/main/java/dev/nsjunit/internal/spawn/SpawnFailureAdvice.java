@@ -167,6 +167,14 @@ public final class SpawnFailureAdvice {
         }
     }
 
+    /** The chain's close_range, which worked when this JVM tried it. */
+    static String forCloseRange(int first, int errno) {
+        return "close_range(" + first + ", ~0U, 0) failed in the child, though it worked in the test JVM: "
+                + Errno.describe(errno) + " — the child would have kept this JVM's descriptors, so the program was "
+                + "not started. A seccomp filter or security module that treats the two differently is the likely "
+                + "cause; see close_range(2) for what " + Errno.name(errno) + " means.";
+    }
+
     /** The chain's unshare(CLONE_NEWTIME); lacking privilege was ruled out before the spawn. */
     static String forTimeUnshare(int errno) {
         String call = "unshare(CLONE_NEWTIME) failed in the child: " + Errno.describe(errno) + " — ";

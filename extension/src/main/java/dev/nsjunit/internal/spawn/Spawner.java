@@ -151,13 +151,7 @@ public final class Spawner {
         // execve must kill it, not run them. (execve resets handled signals to their defaults anyway.) Until they
         // are reset every signal stays blocked (the child starts with the spawning thread's mask, which blocks
         // every asynchronous one, see cloneChild): a handler run in a child sharing the JVM's memory would corrupt it.
-        chain.blockSignals(true);
-        // Every signal HotSpot installs a handler for, SIGPIPE and SIGXFSZ included.
-        for (int signal : new int[] {LibC.SIGTERM, LibC.SIGHUP, LibC.SIGINT, LibC.SIGQUIT, LibC.SIGSEGV,
-                LibC.SIGBUS, LibC.SIGFPE, LibC.SIGILL, LibC.SIGUSR2, LibC.SIGPIPE, LibC.SIGXFSZ}) {
-            chain.call("signal", signal, 0); // SIG_DFL
-        }
-        chain.blockSignals(false);
+        resetSignalHandlers(chain);
         // From here on, the death of the spawning thread ends the child. SIGTERM rather than SIGKILL: the
         // setting lives on the JVM's primordial thread, out of Java's reach, and a SIGKILL would end the child
         // JVM before it could end the processes its test started; SIGTERM runs its shutdown hooks, and
@@ -190,7 +184,7 @@ public final class Spawner {
         }
         // Closes every other descriptor the JVM had, the sync pipe's write end among them: a child that held it
         // while waiting would never see EOF if the parent died before writing the maps.
-        chain.call("syscall", LibC.SYS_close_range, firstToClose, 0xFFFF_FFFFL, 0);
+        InheritedDescriptors.close(chain, checked, firstToClose);
         if (syncRead != null) {
             Memory oneByte = chain.retain(new Memory(8));
             chain.call("read", SYNC_FD, Pointer.nativeValue(oneByte), 1);
@@ -212,13 +206,24 @@ public final class Spawner {
         return checked.failures();
     }
 
+    /** The first steps of every chain: the JVM's signal handlers reset, with every signal blocked meanwhile. */
+    static void resetSignalHandlers(CloneChain chain) {
+        chain.blockSignals(true);
+        // Every signal HotSpot installs a handler for, SIGPIPE and SIGXFSZ included.
+        for (int signal : new int[] {LibC.SIGTERM, LibC.SIGHUP, LibC.SIGINT, LibC.SIGQUIT, LibC.SIGSEGV,
+                LibC.SIGBUS, LibC.SIGFPE, LibC.SIGILL, LibC.SIGUSR2, LibC.SIGPIPE, LibC.SIGXFSZ}) {
+            chain.call("signal", signal, 0); // SIG_DFL
+        }
+        chain.blockSignals(false);
+    }
+
     /**
      * The namespaces the chain joins, in its order: the user namespace first, as it grants the capabilities that
      * joining the namespaces it owns needs. Not a pid namespace: setns moves only the caller's future children into
      * one, and execve does not, so the spawning thread joins it instead ({@link PidNamespaceEntry}). Nor the user
      * namespace this JVM is in: the kernel refuses to re-enter that one (EINVAL), and the child is in it anyway.
      */
-    private static List<NamespaceFile> joinedInChain(Map<NamespaceType, NamespaceFile> joins) {
+    static List<NamespaceFile> joinedInChain(Map<NamespaceType, NamespaceFile> joins) {
         List<NamespaceFile> order = new ArrayList<>();
         NamespaceFile user = joins.get(NamespaceType.USER);
         if (user != null && user.inode() != Namespaces.current().inode(NamespaceType.USER)) {
@@ -263,6 +268,15 @@ public final class Spawner {
                 flags |= type.cloneFlag();
             }
         }
+        return clone(flags, types, chain, firstContext);
+    }
+
+    /**
+     * clone(2) with {@code flags}, the child starting at the chain's first context; {@code types} only name the new
+     * namespaces in a failure's message.
+     */
+    static int clone(int flags, Set<NamespaceType> types, CloneChain chain, Pointer firstContext)
+            throws SpawnException {
         Memory stack = chain.retain(new Memory(CLONE_STACK_SIZE));
         try (Memory asynchronous = new Memory(LibC.SIGSET_SIZE); Memory previous = new Memory(LibC.SIGSET_SIZE)) {
             asynchronous.setMemory(0, LibC.SIGSET_SIZE, (byte) 0xFF);

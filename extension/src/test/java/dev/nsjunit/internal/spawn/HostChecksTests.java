@@ -11,11 +11,14 @@ import org.junit.jupiter.api.Test;
 class HostChecksTests {
 
     @Test
-    @DisplayName("close_range needs Linux 5.9")
-    void kernelVersion() {
-        assertThat(HostChecks.kernelAtLeast("x", "5.4.0-150-generic", 5, 9, "fix").verdict()).isEqualTo(Verdict.NO);
-        assertThat(HostChecks.kernelAtLeast("x", "5.9.0", 5, 9, "fix").verdict()).isEqualTo(Verdict.OK);
-        assertThat(HostChecks.kernelAtLeast("x", "6.1.0", 5, 9, "fix").verdict()).isEqualTo(Verdict.OK);
+    @DisplayName("close_range refused (a kernel before 5.9, a seccomp rule) is not in the way: the fallback is named")
+    void closeRange() {
+        assertThat(HostChecks.closeRange(Optional.empty(), "6.1.0"))
+                .isEqualTo(HostCheck.ok("close_range(2), to close the child's inherited descriptors",
+                        "works (Linux 6.1.0)"));
+        assertThat(HostChecks.closeRange(Optional.of(38), "5.4.0").found())
+                .isEqualTo("refused (ENOSYS, Linux 5.4.0): the child closes them one by one instead");
+        assertThat(InheritedDescriptors.closeRangeRefusal()).isEmpty(); // Linux 5.9+ here, no seccomp
     }
 
     @Test
