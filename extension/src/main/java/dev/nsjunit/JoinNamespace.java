@@ -44,6 +44,19 @@ public @interface JoinNamespace {
     /** The namespace file's absolute path. */
     String path();
 
+    /**
+     * For a mount namespace only: start the child JVM even where the files it runs are not, inside that namespace,
+     * this JVM's very files. Without it, nsjunit first looks up, inside the namespace, the child's {@code java},
+     * the JDK's and the system's libraries this JVM loaded, and every file of the child's command line (classpath,
+     * agents, archives), and refuses the join, naming the first path, unless each is the same file (device and
+     * inode) as here. The check matters because the child executes those files with the test JVM's privileges
+     * (as root: every capability, in the host's user namespace), so whoever can write them in that namespace (a
+     * container's root, for {@code /proc/<container pid>/ns/mnt}) would choose the code that runs. Set it only
+     * where everyone who can write that namespace's files may run code as you; files mounted over a directory of
+     * the classpath, below it, are not compared either way.
+     */
+    boolean trustFiles() default false;
+
     /** Holds several {@link JoinNamespace}s; Java puts them in it, you write them one by one. */
     @API(status = EXPERIMENTAL, since = "0.2.0")
     @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})

@@ -21,6 +21,8 @@ public final class Errno {
     public static final int ENOSPC = 28;
     public static final int ENOTTY = 25;
     public static final int EUSERS = 87;
+    public static final int EIO = 5;
+    public static final int ETIMEDOUT = 110;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"), Map.entry(4, "EINTR"),
@@ -33,7 +35,7 @@ public final class Errno {
             Map.entry(30, "EROFS"), Map.entry(32, "EPIPE"), Map.entry(36, "ENAMETOOLONG"),
             Map.entry(38, "ENOSYS"), Map.entry(40, "ELOOP"), Map.entry(87, "EUSERS"), Map.entry(95, "EOPNOTSUPP"),
             Map.entry(97, "EAFNOSUPPORT"), Map.entry(104, "ECONNRESET"), Map.entry(98, "EADDRINUSE"),
-            Map.entry(99, "EADDRNOTAVAIL"));
+            Map.entry(99, "EADDRNOTAVAIL"), Map.entry(110, "ETIMEDOUT"));
 
     private Errno() {
     }

@@ -162,6 +162,7 @@ final class ChildRun {
     }
 
     private ChildProcess spawn(ChildNamespaces namespaces, List<String> command) {
+        JoinedFilesCheck.verify(request, namespaces.joins(), command);
         try {
             return Spawner.spawn(namespaces.newTypes(), namespaces.joins(), command, System.getenv());
         } catch (SpawnException e) {

@@ -29,7 +29,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * whole.
  */
 record NamespaceRequest(Set<NamespaceType> types, Map<NamespaceType, Path> joins, String shared, String hostname,
-        String declaredOn) {
+        String declaredOn, boolean trustsJoinedFiles) {
 
     /** {@code HOST_NAME_MAX}: the kernel's limit for {@code sethostname(2)}. */
     private static final int HOST_NAME_MAX = 64;
@@ -110,8 +110,9 @@ record NamespaceRequest(Set<NamespaceType> types, Map<NamespaceType, Path> joins
         if (!shared.isEmpty()) {
             rejectBadSharing(shared, types, where);
         }
+        boolean trustsJoinedFiles = joinAnnotations.stream().anyMatch(JoinNamespace::trustFiles);
         return new NamespaceRequest(Collections.unmodifiableSet(types), Collections.unmodifiableMap(joins), shared,
-                hostname, where);
+                hostname, where, trustsJoinedFiles);
     }
 
     private static Map<NamespaceType, Path> joins(List<JoinNamespace> annotations, Set<NamespaceType> types,
@@ -129,6 +130,11 @@ record NamespaceRequest(Set<NamespaceType> types, Map<NamespaceType, Path> joins
                 throw new ExtensionConfigurationException(at + " is the second @JoinNamespace of type "
                         + join.type().name() + " (the first names " + joins.get(join.type()) + "); a process is "
                         + "in one namespace of each type.");
+            }
+            if (join.trustFiles() && join.type() != NamespaceType.MNT) {
+                throw new ExtensionConfigurationException(at + " sets trustFiles = true, which only a mount "
+                        + "namespace's join has a use for: only there does the child find its java, libraries and "
+                        + "classpath in another file system. Remove it.");
             }
             Path path = Path.of(join.path());
             if (!path.isAbsolute()) {
