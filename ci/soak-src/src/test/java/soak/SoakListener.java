@@ -88,10 +88,10 @@ final class SoakListener implements TestExecutionListener {
     private static List<String> leftovers(String method, int index) throws InterruptedException {
         switch (method) {
             case "timesOut":
-                return Processes.stillRunning(Processes.seconds(Integer.parseInt(Soak.TIMEOUT_SLEEP), index), 2_000);
+                return Processes.stillRunning(Processes.seconds(Integer.parseInt(Soak.TIMEOUT_SLEEP), index), 1_000);
             case "leavesProcesses":
             case "leavesProcessesInPidNamespace":
-                return Processes.stillRunning(Processes.seconds(20 + (index / 2) % 3, index), 2_000);
+                return Processes.stillRunning(Processes.seconds(20 + (index / 2) % 3, index), 1_000);
             default:
                 return List.of();
         }
