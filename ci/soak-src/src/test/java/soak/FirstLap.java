@@ -1,0 +1,4 @@
+package soak;
+
+class FirstLap extends Soak {
+}

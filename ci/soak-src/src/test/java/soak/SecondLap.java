@@ -1,0 +1,4 @@
+package soak;
+
+class SecondLap extends Soak {
+}
