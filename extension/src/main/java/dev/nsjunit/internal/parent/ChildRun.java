@@ -3,7 +3,6 @@ package dev.nsjunit.internal.parent;
 import dev.nsjunit.NamespaceType;
 import dev.nsjunit.Namespaces;
 import dev.nsjunit.internal.IsolationCheck;
-import dev.nsjunit.internal.spawn.ChildExit;
 import dev.nsjunit.internal.spawn.ChildProcess;
 import dev.nsjunit.internal.spawn.SpawnException;
 import dev.nsjunit.internal.spawn.Spawner;
@@ -17,19 +16,12 @@ import dev.nsjunit.internal.wire.Message.Refused;
 import dev.nsjunit.internal.wire.Message.ReportEntry;
 import dev.nsjunit.internal.wire.Message.RunTest;
 import dev.nsjunit.internal.wire.Message.Stop;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.TestAbortedException;
@@ -47,16 +39,6 @@ import org.opentest4j.TestAbortedException;
 final class ChildRun {
 
     private static final Duration EXIT_GRACE = Duration.ofSeconds(10);
-    private static final long PUMP_DRAIN_MILLIS = 2_000;
-    private static final ScheduledThreadPoolExecutor TIMEOUTS = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread thread = new Thread(r, "nsjunit-child-timeouts");
-        thread.setDaemon(true);
-        return thread;
-    });
-
-    static {
-        TIMEOUTS.setRemoveOnCancelPolicy(true); // a cancelled limit must not hold its child for 10 minutes
-    }
 
     private final ExtensionContext context;
     private final NamespaceRequest request;
@@ -77,15 +59,34 @@ final class ChildRun {
         this.settings = settings;
     }
 
-    /** What the child reported: the test's outcome and, for a test factory, its dynamic nodes. */
-    record Result(Finished outcome, List<DynamicNode> dynamicNodes) {
+    /**
+     * What the child reported: the test's outcome and, for a test factory, its dynamic nodes; or, if the child
+     * delivered no outcome, why ({@code failure}), with the dynamic nodes that had arrived before.
+     */
+    record Result(Finished outcome, List<DynamicNode> dynamicNodes, RuntimeException failure) {
+
+        /** The outcome; throws the failure if there is none. */
+        Finished outcomeOrThrow() {
+            if (failure != null) {
+                throw failure;
+            }
+            return outcome;
+        }
     }
 
-    /** Runs the test in a child and returns its outcome; throws if the child could not deliver one. */
+    /**
+     * Runs the test in a child and returns its outcome; throws if the child could not deliver one, unless dynamic
+     * nodes arrived before, which are then reported ahead of the failure.
+     */
     Result run() {
+        Result result;
         try (ChildNamespaces namespaces = ChildNamespaces.open(context, request)) {
-            return run(namespaces);
+            result = run(namespaces);
         }
+        if (result.failure() != null && result.dynamicNodes().isEmpty()) {
+            throw result.failure();
+        }
+        return result;
     }
 
     private Result run(ChildNamespaces namespaces) {
@@ -100,39 +101,12 @@ final class ChildRun {
                 : null;
         boolean startedAhead = waiting != null;
         ChildProcess child = startedAhead ? waiting : spawn(namespaces, command);
-        OutputPump out = new OutputPump("nsjunit-stdout-" + child.pid(), child.stdout(), System.out);
-        OutputPump err = new OutputPump("nsjunit-stderr-" + child.pid(), child.stderr(), System.err);
-        AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> timeout = TIMEOUTS.schedule(() -> {
-            timedOut.set(true);
-            child.killTree();
-        }, settings.childTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        List<DynamicNode> dynamicNodes = new ArrayList<>();
-        Finished finished = null;
-        RuntimeException failure = null;
-        try {
-            finished = converse(new Channel(child.channel()), child, parent, namespaces, dynamicNodes);
-        } catch (InterruptedIOException e) {
-            child.killTree();
-            Thread.currentThread().interrupt();
-            failure = new ChildJvmException("interrupted while the child JVM (pid " + child.pid() + ") ran "
-                    + context.getDisplayName() + " (a @Timeout, most likely); killed its process tree", e);
-        } catch (EOFException e) {
-            failure = null; // The child died before a whole outcome; its exit status says how, below.
-        } catch (IOException e) {
-            child.killTree();
-            failure = new ChildJvmException("the conversation with the child JVM (pid " + child.pid() + ") broke: "
-                    + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            child.killTree();
-            failure = e;
-        } finally {
-            timeout.cancel(false);
+        Result result = new ChildSession(child, context.getDisplayName(), settings.childTimeout())
+                .attend((channel, dynamicNodes) -> converse(channel, child, parent, namespaces, dynamicNodes));
+        if (result.failure() != null) {
+            return result; // The session ended the child.
         }
-        if (failure == null && finished != null) {
-            // The child ended the test's processes and closed its output before reporting: the pumps reach
-            // their end now.
-            drain(out, err);
+        try {
             if (sharedNamespaces) {
                 // Its JVM holds what the test left open (a listening port, a file lock) until its shutdown hooks
                 // have run, and the next test in these namespaces must not meet it there.
@@ -144,21 +118,14 @@ final class ChildRun {
             } else {
                 pool.retire(child); // Nothing else runs in its namespaces: its exit is awaited in the background.
             }
-            context.publishReportEntry("nsjunit.child", "pid " + child.pid() + (startedAhead
-                    ? ", started ahead of this test" + (priming == null ? "" : "; " + priming)
-                    : ", started for this test"));
-            return new Result(finished, dynamicNodes);
+        } catch (Throwable t) {
+            child.close();
+            throw t;
         }
-        ChildExit exit = child.awaitExit(EXIT_GRACE);
-        drain(out, err);
-        child.close();
-        if (failure != null) {
-            throw failure;
-        }
-        if (finished == null) {
-            throw died(child.pid(), exit, timedOut.get(), err.lastLines());
-        }
-        return new Result(finished, dynamicNodes);
+        context.publishReportEntry("nsjunit.child", "pid " + child.pid() + (startedAhead
+                ? ", started ahead of this test" + (priming == null ? "" : "; " + priming)
+                : ", started for this test"));
+        return result;
     }
 
     private ChildProcess spawn(ChildNamespaces namespaces, List<String> command) {
@@ -182,7 +149,7 @@ final class ChildRun {
         Map<NamespaceType, Long> joined = namespaces.joinedInodes();
         channel.send(new RunTest(context.getUniqueId(), newTypes, joined, request.hostname(), parent,
                 InheritedProperties.current(), LaunchConfiguration.forChild(context)));
-        Message reply = channel.receive();
+        Message reply = channel.receive(Ready.class, Refused.class);
         if (reply instanceof Refused refused) {
             throw new IsolationFailedException(refused.reason());
         }
@@ -199,7 +166,7 @@ final class ChildRun {
         publishIsolation(parent, ready, outside, namespaces);
         channel.send(new Go());
         while (true) {
-            Message message = channel.receive();
+            Message message = channel.receive(ReportEntry.class, DynamicNode.class, Finished.class);
             if (message instanceof ReportEntry entry) {
                 context.publishReportEntry(entry.keyValuePairs());
             } else if (message instanceof DynamicNode node) {
@@ -228,23 +195,5 @@ final class ChildRun {
                     + "child pid " + outside.pid() + "; inside and outside checks passed\n" + table);
             System.out.flush();
         }
-    }
-
-    private static void drain(OutputPump out, OutputPump err) {
-        out.finish(PUMP_DRAIN_MILLIS);
-        err.finish(PUMP_DRAIN_MILLIS);
-    }
-
-    private ChildJvmException died(int pid, ChildExit exit, boolean timedOut, List<String> stderr) {
-        StringBuilder message = new StringBuilder("the child JVM (pid " + pid + ") running "
-                + context.getDisplayName() + " " + exit.describe() + " before reporting an outcome");
-        if (timedOut) {
-            message.append(", because it ran longer than ").append(Settings.CHILD_TIMEOUT).append(" = ")
-                    .append(settings.childTimeout()).append("; raise that limit if the test needs longer");
-        }
-        if (!stderr.isEmpty()) {
-            message.append("\nlast lines of its stderr:\n  ").append(String.join("\n  ", stderr));
-        }
-        return new ChildJvmException(message.toString());
     }
 }

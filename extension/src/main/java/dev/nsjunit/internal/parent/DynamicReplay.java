@@ -45,6 +45,21 @@ final class DynamicReplay {
     }
 
     /**
+     * {@code nodes}, then, if the child delivered no outcome (it died after sending them), a last element that throws
+     * why; else as {@link #endingWith(Stream, Finished)} with its outcome.
+     */
+    static <T> Stream<T> endingWith(Stream<T> nodes, ChildRun.Result result) {
+        if (result.failure() == null) {
+            return endingWith(nodes, result.outcome());
+        }
+        return Stream.concat(nodes, Stream.generate(() -> DynamicReplay.<T>fail(result.failure())).limit(1));
+    }
+
+    private static <T> T fail(RuntimeException failure) {
+        throw failure;
+    }
+
+    /**
      * {@code nodes}, then, if {@code outcome} is not a pass, a last element that throws it: how a factory or a
      * container whose stream threw after producing some nodes is replayed.
      */

@@ -46,9 +46,8 @@ public final class InNamespaceExtension implements InvocationInterceptor {
         }
         ChildRun.Result result = runInChild(invocation, context, request.get());
         // If the factory's stream failed after some dynamic tests ran, those are reported, then the failure, as
-        // JUnit does when the stream throws midway in this JVM.
-        Stream<DynamicNode> nodes = DynamicReplay.endingWith(DynamicReplay.nodes(result.dynamicNodes()),
-                result.outcome());
+        // JUnit does when the stream throws midway in this JVM; so is a child that died after sending some.
+        Stream<DynamicNode> nodes = DynamicReplay.endingWith(DynamicReplay.nodes(result.dynamicNodes()), result);
         @SuppressWarnings("unchecked") // JUnit takes any stream of dynamic nodes, whatever the declared type
         T returned = (T) nodes;
         return returned;
@@ -84,7 +83,7 @@ public final class InNamespaceExtension implements InvocationInterceptor {
             invocation.proceed();
             return;
         }
-        OutcomeReplay.replay(runInChild(invocation, context, request.get()).outcome());
+        OutcomeReplay.replay(runInChild(invocation, context, request.get()).outcomeOrThrow());
     }
 
     /**

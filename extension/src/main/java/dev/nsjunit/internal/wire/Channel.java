@@ -19,6 +19,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -33,10 +34,22 @@ import java.util.Set;
  */
 public final class Channel {
 
-    private static final int MAX_STRING_BYTES = 64 * 1024 * 1024;
+    /** The most a single field (a string, a throwable's serialized form) may have. */
+    private static final int MAX_FIELD_BYTES = 64 * 1024 * 1024;
+    /** The most a whole message may have. */
+    private static final long MAX_MESSAGE_BYTES = 128L * 1024 * 1024;
+    /** The most elements a list, map or stack trace may declare; their bytes must still arrive. */
+    private static final int MAX_COUNT = 1_000_000;
+    /** How much of a field is allocated before its bytes arrive; the buffer then doubles as they do. */
+    private static final int PIECE_BYTES = 64 * 1024;
+    private static final String[] TAG_NAMES = {null, "RunTest", "Ready", "Refused", "Go", "Stop", "ReportEntry",
+        "Finished", "DynamicNode"};
 
     private final DataInputStream in;
     private final DataOutputStream out;
+    /** The message being received, for the errors: its name, and how many of its bytes arrived so far. */
+    private String reading = "message";
+    private long received;
 
     public Channel(Fd socket) {
         this.in = new DataInputStream(new BufferedInputStream(socket.inputStream()));
@@ -87,10 +100,44 @@ public final class Channel {
     /**
      * Receives the next message.
      *
-     * @throws EOFException if the other side closed the channel (it exited or died) before a whole message
+     * @throws EOFException if the other side closed the channel (it exited or died) before a message began
+     * @throws ProtocolException if what arrived is no well-formed message, or the channel ended inside one
      */
     public Message receive() throws IOException {
-        int tag = in.readUnsignedByte();
+        int tag = in.read();
+        if (tag < 0) {
+            throw new EOFException("the nsjunit channel ended");
+        }
+        received = 1;
+        reading = tag >= 1 && tag < TAG_NAMES.length ? TAG_NAMES[tag] + " message" : "message";
+        try {
+            return read(tag);
+        } catch (EOFException e) {
+            throw new ProtocolException("the channel ended inside a " + reading + ", after " + received
+                    + " of its bytes");
+        }
+    }
+
+    /**
+     * The next message, which must be one of {@code expected}: a parent that gets a message out of order (a Ready
+     * where an outcome should come) learns that the child does not follow the protocol.
+     */
+    @SafeVarargs
+    public final Message receive(Class<? extends Message>... expected) throws IOException {
+        Message message = receive();
+        for (Class<? extends Message> type : expected) {
+            if (type.isInstance(message)) {
+                return message;
+            }
+        }
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < expected.length; i++) {
+            names.append(i == 0 ? "" : i == expected.length - 1 ? " or " : ", ").append(expected[i].getSimpleName());
+        }
+        throw new ProtocolException("expected " + names + ", got " + message.getClass().getSimpleName());
+    }
+
+    private Message read(int tag) throws IOException {
         switch (tag) {
             case 1:
                 return new RunTest(readString(), readTypes(), readNamespaces().inodes(), readString(), readNamespaces(),
@@ -108,10 +155,10 @@ public final class Channel {
             case 7:
                 return readFinished();
             case 8:
-                return new DynamicNode(readString(), readString(), readString(), in.readBoolean(), readFinished());
+                return new DynamicNode(readString(), readString(), readString(), readBoolean(), readFinished());
             default:
-                throw new IOException("unknown message tag " + tag + " on the nsjunit channel: parent and child "
-                        + "run different nsjunit versions, or something else wrote to the channel");
+                throw new ProtocolException("unknown message tag " + tag + " on the nsjunit channel: parent and "
+                        + "child run different nsjunit versions, or something else wrote to the channel");
         }
     }
 
@@ -121,7 +168,7 @@ public final class Channel {
     }
 
     private Finished readFinished() throws IOException {
-        return new Finished(Message.Status.values()[in.readUnsignedByte()], readThrowable());
+        return new Finished(readEnum(Message.Status.values(), "outcome status"), readThrowable(0));
     }
 
     private void writeString(String s) throws IOException {
@@ -146,18 +193,81 @@ public final class Channel {
         }
     }
 
+    /**
+     * A length-prefixed field, read in pieces into a buffer that grows only as its bytes arrive: a peer that declares
+     * 2 GiB and sends ten bytes costs ten bytes, not an OutOfMemoryError in the test JVM.
+     */
     private byte[] readBytes() throws IOException {
-        int length = in.readInt();
-        if (length < 0) {
+        int length = readInt();
+        if (length == -1) {
             return null;
         }
-        if (length > MAX_STRING_BYTES) {
-            throw new IOException("nsjunit channel: a field of " + length + " bytes is beyond the limit of "
-                    + MAX_STRING_BYTES);
+        if (length < 0) {
+            throw new ProtocolException("a field of the " + reading + " declares a negative length, " + length);
         }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
+        if (length > MAX_FIELD_BYTES || received + length > MAX_MESSAGE_BYTES) {
+            throw new ProtocolException("a field of the " + reading + " declares " + length + " bytes, beyond the "
+                    + "limit of " + MAX_FIELD_BYTES + " for a field and " + MAX_MESSAGE_BYTES + " for a message");
+        }
+        byte[] bytes = new byte[Math.min(length, PIECE_BYTES)];
+        int filled = 0;
+        while (filled < length) {
+            if (filled == bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(length, 2L * bytes.length));
+            }
+            int n = in.read(bytes, filled, bytes.length - filled);
+            if (n < 0) {
+                throw new EOFException();
+            }
+            filled += n;
+            received += n;
+        }
         return bytes;
+    }
+
+    private int readInt() throws IOException {
+        int value = in.readInt();
+        received += 4;
+        return value;
+    }
+
+    private long readLong() throws IOException {
+        long value = in.readLong();
+        received += 8;
+        return value;
+    }
+
+    private int readUnsignedByte() throws IOException {
+        int value = in.readUnsignedByte();
+        received++;
+        return value;
+    }
+
+    private boolean readBoolean() throws IOException {
+        int value = readUnsignedByte();
+        if (value > 1) {
+            throw new ProtocolException("a boolean of the " + reading + " is " + value + ", neither 0 nor 1");
+        }
+        return value == 1;
+    }
+
+    /** An element count; the list grows only as its elements arrive, so the count alone costs nothing. */
+    private int readCount(String what) throws IOException {
+        int count = readInt();
+        if (count < 0 || count > MAX_COUNT) {
+            throw new ProtocolException("the " + reading + " declares " + count + " " + what + ", outside 0 to "
+                    + MAX_COUNT);
+        }
+        return count;
+    }
+
+    private <E extends Enum<E>> E readEnum(E[] values, String what) throws IOException {
+        int ordinal = readUnsignedByte();
+        if (ordinal >= values.length) {
+            throw new ProtocolException("the " + reading + " has " + what + " number " + ordinal + ", but there are "
+                    + "only " + values.length + " (0 to " + (values.length - 1) + ")");
+        }
+        return values[ordinal];
     }
 
     private void writeTypes(Set<NamespaceType> types) throws IOException {
@@ -169,8 +279,8 @@ public final class Channel {
 
     private Set<NamespaceType> readTypes() throws IOException {
         Set<NamespaceType> types = EnumSet.noneOf(NamespaceType.class);
-        for (int i = in.readInt(); i > 0; i--) {
-            types.add(NamespaceType.values()[in.readUnsignedByte()]);
+        for (int i = readCount("namespace types"); i > 0; i--) {
+            types.add(readEnum(NamespaceType.values(), "namespace type"));
         }
         return types;
     }
@@ -185,10 +295,10 @@ public final class Channel {
     }
 
     private Namespaces readNamespaces() throws IOException {
-        long pid = in.readLong();
+        long pid = readLong();
         Map<NamespaceType, Long> inodes = new EnumMap<>(NamespaceType.class);
-        for (int i = in.readInt(); i > 0; i--) {
-            inodes.put(NamespaceType.values()[in.readUnsignedByte()], in.readLong());
+        for (int i = readCount("namespace inodes"); i > 0; i--) {
+            inodes.put(readEnum(NamespaceType.values(), "namespace type"), readLong());
         }
         return Namespaces.fromInodes(pid, inodes);
     }
@@ -203,7 +313,7 @@ public final class Channel {
 
     private Map<String, String> readMap() throws IOException {
         Map<String, String> map = new LinkedHashMap<>();
-        for (int i = in.readInt(); i > 0; i--) {
+        for (int i = readCount("map entries"); i > 0; i--) {
             map.put(readString(), readString());
         }
         return map;
@@ -218,7 +328,7 @@ public final class Channel {
 
     private List<String> readList() throws IOException {
         List<String> list = new ArrayList<>();
-        for (int i = in.readInt(); i > 0; i--) {
+        for (int i = readCount("list elements"); i > 0; i--) {
             list.add(readString());
         }
         return list;
@@ -249,21 +359,26 @@ public final class Channel {
         writeBytes(t.serialized());
     }
 
-    private ThrowableData readThrowable() throws IOException {
-        if (!in.readBoolean()) {
+    /** A throwable nested {@code depth} deep in causes and suppressed, which must not be more than the limit. */
+    private ThrowableData readThrowable(int depth) throws IOException {
+        if (!readBoolean()) {
             return null;
+        }
+        if (depth > ThrowableData.MAX_NESTING) {
+            throw new ProtocolException("the " + reading + " nests throwables (causes and suppressed) more than "
+                    + ThrowableData.MAX_NESTING + " deep");
         }
         String className = readString();
         String message = readString();
         List<StackTraceElement> stack = new ArrayList<>();
-        for (int i = in.readInt(); i > 0; i--) {
+        for (int i = readCount("stack frames"); i > 0; i--) {
             stack.add(new StackTraceElement(readString(), readString(), readString(), readString(), readString(),
-                    readString(), in.readInt()));
+                    readString(), readInt()));
         }
-        ThrowableData cause = readThrowable();
+        ThrowableData cause = readThrowable(depth + 1);
         List<ThrowableData> suppressed = new ArrayList<>();
-        for (int i = in.readInt(); i > 0; i--) {
-            suppressed.add(readThrowable());
+        for (int i = readCount("suppressed throwables"); i > 0; i--) {
+            suppressed.add(readThrowable(depth + 1));
         }
         return new ThrowableData(className, message, stack, cause, suppressed, readBytes());
     }
